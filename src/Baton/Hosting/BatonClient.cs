@@ -1,0 +1,87 @@
+using Baton.Execution;
+using Baton.Storage;
+
+namespace Baton.Hosting;
+
+/// <summary>The in-process client and inspector.</summary>
+internal sealed class BatonClient : IBatonClient, IBatonInspector
+{
+    private const int MaxPage = 1000;
+    private readonly BatonEngine _engine;
+
+    public BatonClient(BatonEngine engine)
+    {
+        _engine = engine;
+    }
+
+    public async Task<string> SendAsync(EventMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var ids = await _engine.SendAsync([message], cancellationToken).ConfigureAwait(false);
+        return ids[0];
+    }
+
+    public Task<IReadOnlyList<string>> SendAsync(IEnumerable<EventMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return _engine.SendAsync(messages.ToArray(), cancellationToken);
+    }
+
+    public async Task<bool> CancelRunAsync(string runId, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        var result = await _engine.Writer.CancelAsync(new CancelCommand(runId, reason, _engine.Time.GetUtcNow()), r =>
+        {
+            if (r == CancelResult.Cancelled)
+            {
+                _engine.Changes.Publish(new RunChange(runId, "", RunStatus.Cancelled));
+            }
+        }).ConfigureAwait(false);
+        return result switch
+        {
+            CancelResult.Cancelled => true,
+            CancelResult.AlreadyFinished => false,
+            _ => throw new RunNotFoundException(runId),
+        };
+    }
+
+    public async Task<Page<RunInfo>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        CheckLimit(query.Limit, nameof(query));
+        await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await _engine.Store.ListRunsAsync(query, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await _engine.Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<StepInfo>> GetStepsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await _engine.Store.GetStepsAsync(runId, includeAttempts: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        CheckLimit(query.Limit, nameof(query));
+        await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await _engine.Store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void CheckLimit(int limit, string name)
+    {
+        if (limit is < 1 or > MaxPage)
+        {
+            throw new ArgumentException($"Limit must be between 1 and {MaxPage}", name);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace Baton;
+
+/// <summary>Sends events and controls runs from code.</summary>
+public interface IBatonClient
+{
+    /// <summary>
+    /// Stores one event durably, with the runs it starts, and returns its id. An id seen in the last 24 hours
+    /// is not processed again (its id is still returned). Throws <see cref="InvalidEventException"/> for a bad event.
+    /// </summary>
+    Task<string> SendAsync(EventMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores events in one transaction (all or nothing) and returns their ids in order.</summary>
+    Task<IReadOnlyList<string>> SendAsync(IEnumerable<EventMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Cancels a run that has not finished. A step in flight finishes, then the run stops; it is recorded as
+    /// cancelled with <paramref name="reason"/>. Returns false when the run had already finished; throws
+    /// <see cref="RunNotFoundException"/> for an unknown id.
+    /// </summary>
+    Task<bool> CancelRunAsync(string runId, string reason, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Reads runs, steps and events (the HTTP API and dashboard are built on it).</summary>
+public interface IBatonInspector
+{
+    /// <summary>Lists runs, newest first, filtered by function, status and creation time.</summary>
+    Task<Page<RunInfo>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>One run, or null.</summary>
+    Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>A run's steps in order, with attempts, timings, outputs and errors.</summary>
+    Task<IReadOnlyList<StepInfo>> GetStepsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists events, newest first, with the runs each created and the skips it caused.</summary>
+    Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken = default);
+}

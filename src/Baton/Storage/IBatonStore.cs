@@ -1,0 +1,74 @@
+namespace Baton.Storage;
+
+/// <summary>
+/// The storage contract, shaped by Baton's use cases. A provider (SQLite, PostgreSQL) implements it and
+/// does atomically what each command says; it holds no flow-control policy of its own. Every provider
+/// runs the same conformance tests.
+/// </summary>
+public interface IBatonStore : IAsyncDisposable
+{
+    /// <summary>Provider name for logs and errors, e.g. <c>sqlite</c>.</summary>
+    string ProviderName { get; }
+
+    /// <summary>Creates or migrates the schema. Safe to call from several processes at once.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the writer used by the process's single group-commit loop. All state changes go through it,
+    /// one transaction per batch.
+    /// </summary>
+    IStoreWriter OpenWriter();
+
+    /// <summary>Reads one run, or null.</summary>
+    Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Reads the recorded steps of a run in position order (with failed attempts when asked).</summary>
+    Task<IReadOnlyList<StepInfo>> GetStepsAsync(string runId, bool includeAttempts, CancellationToken cancellationToken);
+
+    /// <summary>Lists runs, newest first.</summary>
+    Task<Page<RunInfo>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Lists events, newest first, with the runs they created and the skips they caused.</summary>
+    Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Applies state changes inside one transaction per batch (<see cref="BeginAsync"/> … <see cref="CommitAsync"/>).
+/// Used by one loop at a time. Commands that advance a run are fenced: they apply only while the caller
+/// still holds the run's lease (owner and token), and report <see cref="FenceResult.LeaseLost"/> otherwise.
+/// </summary>
+public interface IStoreWriter : IAsyncDisposable
+{
+    /// <summary>Starts a transaction.</summary>
+    ValueTask BeginAsync(CancellationToken cancellationToken);
+
+    /// <summary>Commits the transaction: everything applied since <see cref="BeginAsync"/> becomes durable at once.</summary>
+    ValueTask CommitAsync(CancellationToken cancellationToken);
+
+    /// <summary>Rolls the transaction back.</summary>
+    ValueTask RollbackAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores events (skipping ids seen within the dedupe window) and applies the planner's decisions for the new ones.</summary>
+    ValueTask<IngestResult> IngestEventsAsync(IngestCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Leases up to <see cref="ClaimCommand.Limit"/> due runs, oldest due first.</summary>
+    ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Records a step result, a failed attempt or a pending step (with its wait, child run or events).</summary>
+    ValueTask<FenceResult> CommitStepAsync(CommitStepCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Releases a run's lease and parks it until a wake time (or an event), or re-queues it.</summary>
+    ValueTask<FenceResult> SuspendRunAsync(SuspendRunCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Completes, fails or cancels a leased run; resolves a parent's invoke step; starts its failure handler.</summary>
+    ValueTask<FenceResult> FinishRunAsync(FinishRunCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Extends the leases of all runs held by an owner.</summary>
+    ValueTask<int> HeartbeatAsync(HeartbeatCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Persists progress of a leased run.</summary>
+    ValueTask<FenceResult> SaveProgressAsync(ProgressCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a run that has not finished, whoever holds it (its lease is revoked).</summary>
+    ValueTask<CancelResult> CancelRunAsync(CancelCommand command, CancellationToken cancellationToken);
+}
