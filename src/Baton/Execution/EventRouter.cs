@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using Baton.Functions;
 using Baton.Internal;
@@ -26,24 +28,23 @@ internal sealed class EventRouter : IIngestPlanner
     {
         var plan = new IngestPlan();
         HashSet<long>? consumedWaits = null;
+        var started = new List<string>();
         foreach (var record in newEvents)
         {
-            JsonElement? eventJson = null;
-            JsonElement EventJson() => eventJson ??= ToEventElement(record);
-
+            var routed = new RoutedEvent(record);
+            started.Clear();
             foreach (var (function, trigger) in _registry.Match(record.Name))
             {
-                PlanRun(plan, function, trigger, record, EventJson(), now);
+                // A function with several matching triggers runs once per event.
+                if (!started.Contains(function.Id) && PlanRun(plan, function, trigger, routed, now))
+                {
+                    started.Add(function.Id);
+                }
             }
 
             foreach (var wait in waits)
             {
-                if (wait.EventName != record.Name || (consumedWaits?.Contains(wait.WaitId) ?? false))
-                {
-                    continue;
-                }
-
-                if (!WaitMatches(wait, EventJson()))
+                if (wait.EventName != record.Name || (consumedWaits?.Contains(wait.WaitId) ?? false) || !WaitMatches(wait, routed.Element))
                 {
                     continue;
                 }
@@ -55,7 +56,7 @@ internal sealed class EventRouter : IIngestPlanner
                 }
                 else
                 {
-                    plan.ResolvedWaits.Add((wait, EventJson().GetRawText()));
+                    plan.ResolvedWaits.Add((wait, routed.Json));
                 }
             }
         }
@@ -63,32 +64,41 @@ internal sealed class EventRouter : IIngestPlanner
         return plan;
     }
 
-    /// <summary>The JSON form of an event as stored in triggers and wait results.</summary>
-    public static JsonElement ToEventElement(EventRecord record)
-        => BatonJson.ToElement(new BatonEvent(record.Id, record.Name, BatonJson.Parse(record.DataJson), record.Timestamp));
-
-    public static string TriggerJson(EventRecord record) => "[" + ToEventElement(record).GetRawText() + "]";
-
-    private static void PlanRun(IngestPlan plan, FunctionDefinition function, CompiledEventTrigger trigger, EventRecord record, JsonElement eventJson, DateTimeOffset now)
+    /// <summary>The JSON text of an event (<c>{id, name, data, ts}</c>) as stored in triggers and wait results.</summary>
+    public static string EventJson(EventRecord record)
     {
-        var scope = new ExpressionScope("event", eventJson);
+        var buffer = new ArrayBufferWriter<byte>(record.DataJson.Length + 128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", record.Id);
+            writer.WriteString("name", record.Name);
+            writer.WritePropertyName("data");
+            writer.WriteRawValue(record.DataJson, skipInputValidation: true);
+            writer.WriteString("ts", record.Timestamp);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static string TriggerJson(EventRecord record) => "[" + EventJson(record) + "]";
+
+    /// <returns>True when a run was planned.</returns>
+    private static bool PlanRun(IngestPlan plan, FunctionDefinition function, CompiledEventTrigger trigger, RoutedEvent routed, DateTimeOffset now)
+    {
+        var record = routed.Record;
         try
         {
-            if (trigger.Filter is { } filter && !filter.EvaluateCondition(scope))
+            if (trigger.Filter is { } filter && !filter.EvaluateCondition(new ExpressionScope("event", routed.Element)))
             {
-                return;
+                return false;
             }
         }
         catch (ExpressionEvaluationException e)
         {
             plan.Skips.Add((record.Id, function.Id, "filter failed: " + e.Message));
-            return;
-        }
-
-        // A function with several matching triggers runs once per event.
-        if (plan.Runs.Any(r => r.EventId == record.Id && r.FunctionId == function.Id))
-        {
-            return;
+            return false;
         }
 
         string? key = null;
@@ -96,34 +106,36 @@ internal sealed class EventRouter : IIngestPlanner
         {
             try
             {
-                key = idempotency.EvaluateKey(scope);
+                key = idempotency.EvaluateKey(new ExpressionScope("event", routed.Element));
             }
             catch (ExpressionEvaluationException e)
             {
                 plan.Skips.Add((record.Id, function.Id, "idempotency key failed: " + e.Message));
-                return;
+                return false;
             }
 
             if (key is null)
             {
                 plan.Skips.Add((record.Id, function.Id, $"idempotency key '{idempotency.Text}' is null for this event"));
-                return;
+                return false;
             }
         }
 
         var runId = Ulid.New(now);
+        var triggerJson = "[" + routed.Json + "]";
         plan.Runs.Add(new NewRun
         {
             RunId = runId,
             FunctionId = function.Id,
-            TriggerJson = "[" + eventJson.GetRawText() + "]",
+            TriggerJson = triggerJson,
             EventId = record.Id,
             IdempotencyKey = key,
             IdempotencyUntil = key is null ? null : now + IdempotencyWindow,
-            CancelWaits = function.CancelOns
-                .Select(c => new NewWait(runId, null, c.Event, c.Condition.Text, "[" + eventJson.GetRawText() + "]", c.Window is { } w ? now + w : null))
-                .ToArray(),
+            CancelWaits = function.CancelOns.Count == 0
+                ? []
+                : function.CancelOns.Select(c => new NewWait(runId, null, c.Event, c.Condition.Text, triggerJson, c.Window is { } w ? now + w : null)).ToArray(),
         });
+        return true;
     }
 
     private bool WaitMatches(PendingWait wait, JsonElement incoming)
@@ -158,5 +170,18 @@ internal sealed class EventRouter : IIngestPlanner
         {
             return false;
         }
+    }
+
+    /// <summary>An event being routed: its JSON text always, its parsed form only when an expression needs it.</summary>
+    private sealed class RoutedEvent(EventRecord record)
+    {
+        private JsonElement? _element;
+        private string? _json;
+
+        public EventRecord Record => record;
+
+        public string Json => _json ??= EventJson(record);
+
+        public JsonElement Element => _element ??= BatonJson.Parse(Json);
     }
 }

@@ -20,6 +20,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _heartbeatStop = new();
     private readonly List<Task> _loops = [];
+    private DateTimeOffset _lastHeartbeat;
 
     public BatonWorker(BatonEngine engine)
     {
@@ -30,6 +31,19 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     public int InFlight => _running.Count;
 
     private BatonOptions Options => _engine.Options;
+
+    private async Task HeartbeatAsync(DateTimeOffset now)
+    {
+        _lastHeartbeat = now;
+        try
+        {
+            await _engine.Writer.HeartbeatAsync(new HeartbeatCommand(Options.WorkerId, now + Options.LeaseDuration)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.HeartbeatFailed(_engine.Logger, e);
+        }
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -110,6 +124,13 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
                 var free = Options.MaxConcurrentRuns - _running.Count;
                 var now = _engine.Time.GetUtcNow();
                 DateTimeOffset? nextDue = null;
+                if (!_running.IsEmpty && now - _lastHeartbeat >= Options.EffectiveHeartbeat)
+                {
+                    // The clock jumped or the heartbeat loop stalled: renew our leases before claiming, so this
+                    // worker never re-claims a run it is still executing. The writer applies both in order.
+                    _ = HeartbeatAsync(now);
+                }
+
                 if (free > 0)
                 {
                     var limit = Math.Min(free, Options.ClaimBatchSize);
@@ -221,18 +242,9 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
                 return;
             }
 
-            if (_running.IsEmpty)
+            if (!_running.IsEmpty)
             {
-                continue;
-            }
-
-            try
-            {
-                await _engine.Writer.HeartbeatAsync(new HeartbeatCommand(Options.WorkerId, _engine.Time.GetUtcNow() + Options.LeaseDuration)).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                Log.HeartbeatFailed(_engine.Logger, e);
+                await HeartbeatAsync(_engine.Time.GetUtcNow()).ConfigureAwait(false);
             }
         }
     }

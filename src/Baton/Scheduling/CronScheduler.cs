@@ -11,6 +11,7 @@ namespace Baton.Hosting;
 /// </summary>
 internal sealed class CronScheduler
 {
+    private static readonly TimeSpan MaxCatchUp = TimeSpan.FromMinutes(1);
     private readonly BatonEngine _engine;
     private readonly FunctionDefinition _function;
     private readonly CompiledCronTrigger _trigger;
@@ -32,16 +33,28 @@ internal sealed class CronScheduler
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var time = _engine.Time;
+        var from = time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
-            var now = time.GetUtcNow();
-            var next = _trigger.Cron.GetNextOccurrence(now, _trigger.Zone);
-            if (next is not { } tick)
+            // Exclusive of 'from', so a tick fires once here even when the clock has not moved past it.
+            if (_trigger.Cron.GetNextOccurrence(from, _trigger.Zone) is not { } tick)
             {
                 return;
             }
 
-            await Task.Delay(tick - now, time, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            if (tick < now - MaxCatchUp)
+            {
+                // Asleep for long (suspended process): skip the missed ticks rather than firing them all at once.
+                from = now;
+                continue;
+            }
+
+            if (tick > now)
+            {
+                await Task.Delay(tick - now, time, cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
                 var record = TickEvent(_function, _trigger, tick);
@@ -53,11 +66,7 @@ internal sealed class CronScheduler
                 Log.CronFailed(_engine.Logger, _function.Id, e);
             }
 
-            // A fake or slow clock may not have moved past the tick yet; never fire the same tick twice here.
-            while (time.GetUtcNow() < tick.AddMilliseconds(1))
-            {
-                await Task.Delay(tick.AddMilliseconds(1) - time.GetUtcNow(), time, cancellationToken).ConfigureAwait(false);
-            }
+            from = tick;
         }
     }
 
