@@ -9,7 +9,7 @@ namespace Baton.Sqlite;
 internal sealed partial class SqliteStore
 {
     private const string RunColumns =
-        "id, function_id, status, trigger, event_id, created_at, started_at, finished_at, due_at, output, error, cancel_reason, progress, attempt, step_count, parent_run_id";
+        "id, function_id, status, trigger, event_id, created_at, started_at, finished_at, due_at, output, error, cancel_reason, progress, attempt, (SELECT COUNT(*) FROM steps s WHERE s.run_id = runs.id), parent_run_id";
 
     public async Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken)
     {

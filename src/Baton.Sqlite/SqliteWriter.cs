@@ -86,11 +86,12 @@ internal sealed class SqliteWriter : IStoreWriter
             UPDATE runs SET status = 1, lease_owner = $owner, lease_token = lease_token + 1, due_at = $until, claims = claims + 1,
                 wake_pending = 0, started_at = COALESCE(started_at, $now)
             WHERE id IN (SELECT id FROM runs WHERE due_at <= $now ORDER BY due_at LIMIT $limit)
-            RETURNING id, function_id, trigger, lease_token, attempt, step_count, claims, created_at, started_at, progress
+            RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress
             """,
             "$owner", "$until", "$now", "$limit");
         _nextDue = Prepare("SELECT MIN(due_at) FROM runs WHERE due_at IS NOT NULL AND (lease_owner IS NULL OR lease_owner <> $owner)", "$owner");
-        _fenceStep = Prepare($"UPDATE runs SET step_count = step_count + $inc WHERE {Fence}", "$inc", "$id", "$owner", "$token");
+        // A read, not a write: rewriting the run's row (with its trigger payload) for every step would double a step's cost.
+        _fenceStep = Prepare($"SELECT 1 FROM runs WHERE {Fence}", "$id", "$owner", "$token");
         _upsertStep = Prepare(
             """
             INSERT INTO steps (run_id, step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail)
@@ -119,7 +120,9 @@ internal sealed class SqliteWriter : IStoreWriter
             """,
             "$status", "$now", "$output", "$error", "$progress", "$id", "$owner", "$token");
         _resolveParentStep = _resolveWaitStep;
-        _heartbeat = Prepare("UPDATE runs SET due_at = $until WHERE lease_owner = $owner AND status = 1", "$until", "$owner");
+        _heartbeat = Prepare(
+            "UPDATE runs SET due_at = $until WHERE id IN (SELECT value FROM json_each($ids)) AND lease_owner = $owner AND status = 1",
+            "$until", "$ids", "$owner");
         _progress = Prepare($"UPDATE runs SET progress = $progress WHERE {Fence}", "$progress", "$id", "$owner", "$token");
         _cancel = Prepare(
             """
@@ -179,11 +182,10 @@ internal sealed class SqliteWriter : IStoreWriter
                     TriggerJson = reader.GetString(2),
                     Token = reader.GetInt64(3),
                     Attempt = reader.GetInt32(4),
-                    StepCount = reader.GetInt32(5),
-                    Claims = reader.GetInt32(6),
-                    CreatedAt = Db.Time(reader.GetInt64(7)),
-                    StartedAt = Db.Time(reader.GetInt64(8)),
-                    Progress = reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(9), Internal.BatonJson.Options),
+                    Claims = reader.GetInt32(5),
+                    CreatedAt = Db.Time(reader.GetInt64(6)),
+                    StartedAt = Db.Time(reader.GetInt64(7)),
+                    Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), Internal.BatonJson.Options),
                 });
             }
         }
@@ -196,7 +198,7 @@ internal sealed class SqliteWriter : IStoreWriter
     public ValueTask<FenceResult> CommitStepAsync(CommitStepCommand command, CancellationToken cancellationToken)
     {
         var lease = command.Lease;
-        if (_fenceStep.Bind(command.IsNew ? 1 : 0, lease.RunId, lease.Owner, lease.Token).Execute() == 0)
+        if (_fenceStep.Bind(lease.RunId, lease.Owner, lease.Token).Scalar() is null)
         {
             return ValueTask.FromResult(FenceResult.LeaseLost);
         }
@@ -283,7 +285,9 @@ internal sealed class SqliteWriter : IStoreWriter
     }
 
     public ValueTask<int> HeartbeatAsync(HeartbeatCommand command, CancellationToken cancellationToken)
-        => ValueTask.FromResult(_heartbeat.Bind(Db.Ms(command.LeaseUntil), command.Owner).Execute());
+        => ValueTask.FromResult(command.RunIds.Count == 0
+            ? 0
+            : _heartbeat.Bind(Db.Ms(command.LeaseUntil), JsonSerializer.Serialize(command.RunIds, Internal.BatonJson.Options), command.Owner).Execute());
 
     public ValueTask<FenceResult> SaveProgressAsync(ProgressCommand command, CancellationToken cancellationToken)
     {

@@ -74,7 +74,7 @@ internal sealed partial class RunExecution
             FinishedAt = Time.GetUtcNow(),
             OutputJson = result is null ? null : BatonJson.Serialize(result),
         };
-        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, IsNew = recorded is null, Now = write.FinishedAt.Value }).ConfigureAwait(false))
+        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, Now = write.FinishedAt.Value }).ConfigureAwait(false))
         {
             return await Paused<T>().ConfigureAwait(false);
         }
@@ -129,7 +129,7 @@ internal sealed partial class RunExecution
             FinishedAt = done ? now : null,
             WakeAt = wakeAt,
         };
-        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, IsNew = true, Now = now }).ConfigureAwait(false))
+        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, Now = now }).ConfigureAwait(false))
         {
             await Paused<object>().ConfigureAwait(false);
         }
@@ -207,7 +207,7 @@ internal sealed partial class RunExecution
             DetailJson = BatonJson.Serialize(new { @event = eventName, condition = text }),
         };
         var wait = new NewWait(Lease.RunId, request.Id, eventName, text, Claim.TriggerJson, wakeAt);
-        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, IsNew = true, Wait = wait, Now = now }).ConfigureAwait(false))
+        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, Wait = wait, Now = now }).ConfigureAwait(false))
         {
             return await Paused<BatonEvent?>().ConfigureAwait(false);
         }
@@ -278,7 +278,7 @@ internal sealed partial class RunExecution
             ParentRunId = Lease.RunId,
             ParentStepId = request.Id,
         };
-        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, IsNew = true, ChildRun = child, Now = now }).ConfigureAwait(false))
+        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, ChildRun = child, Now = now }).ConfigureAwait(false))
         {
             return await Paused<T?>().ConfigureAwait(false);
         }
@@ -316,7 +316,7 @@ internal sealed partial class RunExecution
             OutputJson = BatonJson.Serialize(ids),
         };
         var ingest = new IngestCommand(records, _engine.Router, now, _engine.Options.EventDedupeWindow);
-        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, IsNew = true, Events = ingest, Now = now }).ConfigureAwait(false))
+        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, Events = ingest, Now = now }).ConfigureAwait(false))
         {
             return await Paused<IReadOnlyList<string>>().ConfigureAwait(false);
         }
@@ -348,7 +348,6 @@ internal sealed partial class RunExecution
         {
             Lease = Lease,
             Step = write,
-            IsNew = recorded is null,
             FailedAttempt = new StepAttempt(attempt, startedAt, now, error),
             Now = now,
         };
@@ -391,7 +390,7 @@ internal sealed partial class RunExecution
             Error = error,
             DetailJson = recorded.Detail,
         };
-        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, IsNew = false, DeleteWait = deleteWait, Now = now }).ConfigureAwait(false))
+        if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, DeleteWait = deleteWait, Now = now }).ConfigureAwait(false))
         {
             await Paused<object>().ConfigureAwait(false);
         }

@@ -25,6 +25,7 @@ internal sealed partial class RunExecution
     private readonly TaskCompletionSource<Outcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _runCts = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lazy<IReadOnlyList<BatonEvent>> _events;
     private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StepInfo> _history;
     private readonly Dictionary<int, StepInfo> _historyByPosition;
@@ -42,7 +43,7 @@ internal sealed partial class RunExecution
         Function = function;
         Services = services;
         Lease = new LeaseRef(claim.RunId, engine.Options.WorkerId, claim.Token);
-        Events = StoreJson.Events(claim.TriggerJson);
+        _events = new Lazy<IReadOnlyList<BatonEvent>>(() => StoreJson.Events(claim.TriggerJson), LazyThreadSafetyMode.ExecutionAndPublication);
         _history = new Dictionary<string, StepInfo>(steps.Count, StringComparer.Ordinal);
         _historyByPosition = new Dictionary<int, StepInfo>(steps.Count);
         foreach (var step in steps)
@@ -61,7 +62,8 @@ internal sealed partial class RunExecution
 
     public LeaseRef Lease { get; }
 
-    public IReadOnlyList<BatonEvent> Events { get; }
+    /// <summary>The trigger events, parsed on first use (many functions never read them).</summary>
+    public IReadOnlyList<BatonEvent> Events => _events.Value;
 
     public IServiceProvider Services { get; }
 

@@ -37,7 +37,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         _lastHeartbeat = now;
         try
         {
-            await _engine.Writer.HeartbeatAsync(new HeartbeatCommand(Options.WorkerId, now + Options.LeaseDuration)).ConfigureAwait(false);
+            await _engine.Writer.HeartbeatAsync(new HeartbeatCommand(Options.WorkerId, now + Options.LeaseDuration, _running.Keys.ToArray())).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -205,7 +205,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 
         try
         {
-            IReadOnlyList<StepInfo> steps = run.StepCount == 0
+            IReadOnlyList<StepInfo> steps = run.Claims == 1
                 ? []
                 : await _engine.Store.GetStepsAsync(run.RunId, includeAttempts: false, CancellationToken.None).ConfigureAwait(false);
             var scope = _engine.Services.CreateAsyncScope();

@@ -129,10 +129,7 @@ public sealed record ClaimedRun
     /// <summary>Failures of code outside steps so far.</summary>
     public required int Attempt { get; init; }
 
-    /// <summary>Recorded steps (0: nothing to load).</summary>
-    public required int StepCount { get; init; }
-
-    /// <summary>How many times the run has been claimed, this claim included.</summary>
+    /// <summary>How many times the run has been claimed, this claim included (1: a fresh run, no steps to load).</summary>
     public required int Claims { get; init; }
 
     /// <summary>When the run was created.</summary>
@@ -203,9 +200,6 @@ public sealed record CommitStepCommand
     /// <summary>The step row (inserted or replaced; a completed step is never overwritten).</summary>
     public required StepWrite Step { get; init; }
 
-    /// <summary>True when this is the first write of the step (the run's step count grows).</summary>
-    public required bool IsNew { get; init; }
-
     /// <summary>A failed attempt to append to the step's history.</summary>
     public StepAttempt? FailedAttempt { get; init; }
 
@@ -260,10 +254,11 @@ public sealed record FinishRunCommand
     public required DateTimeOffset Now { get; init; }
 }
 
-/// <summary>Extend the leases of every run an owner holds.</summary>
+/// <summary>Extend the leases of the runs an owner is executing.</summary>
 /// <param name="Owner">Worker id.</param>
 /// <param name="LeaseUntil">New expiry.</param>
-public sealed record HeartbeatCommand(string Owner, DateTimeOffset LeaseUntil);
+/// <param name="RunIds">The runs executing in the worker (a run it no longer holds is left alone).</param>
+public sealed record HeartbeatCommand(string Owner, DateTimeOffset LeaseUntil, IReadOnlyList<string> RunIds);
 
 /// <summary>Persist progress.</summary>
 /// <param name="Lease">The lease.</param>
