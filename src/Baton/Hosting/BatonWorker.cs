@@ -178,6 +178,11 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     private void Start(ClaimedRun run, DateTimeOffset now)
     {
         _engine.Changes.Publish(new RunChange(run.RunId, run.FunctionId, RunStatus.Running));
+        if (run.Claims == 1)
+        {
+            BatonDiagnostics.RecordQueueLag(run.FunctionId, now - run.CreatedAt);
+        }
+
         var task = ExecuteAsync(run, now);
         task.ContinueWith(
             (finished, state) =>

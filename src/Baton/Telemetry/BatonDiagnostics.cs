@@ -44,7 +44,7 @@ public static class BatonDiagnostics
 
     private static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("baton.step.duration", "ms", "Duration of step attempts.");
 
-    private static readonly Histogram<double> QueueLag = Meter.CreateHistogram<double>("baton.queue.lag", "ms", "Time from a run being due to a worker claiming it.");
+    private static readonly Histogram<double> QueueLag = Meter.CreateHistogram<double>("baton.queue.lag", "ms", "Time from a run being created to a worker first claiming it.");
 
     private static readonly UpDownCounter<long> StepsInFlight = Meter.CreateUpDownCounter<long>("baton.steps.in_flight", "{step}", "Steps executing now.");
 
