@@ -74,14 +74,16 @@ internal sealed partial class SqliteStore : IBatonStore
 
     public IStoreWriter OpenWriter()
     {
-        var connection = new SqliteConnection(_connectionString.Replace("Pooling=True", "Pooling=False", StringComparison.OrdinalIgnoreCase));
+        var unpooled = _connectionString.Replace("Pooling=True", "Pooling=False", StringComparison.OrdinalIgnoreCase);
+        var connection = new SqliteConnection(unpooled);
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, _options.Synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
         Execute(connection, $"PRAGMA busy_timeout={(long)_options.BusyTimeout.TotalMilliseconds};");
         Execute(connection, "PRAGMA temp_store=MEMORY;");
         Execute(connection, "PRAGMA cache_size=-65536;");
-        return new SqliteWriter(connection);
+        Execute(connection, "PRAGMA wal_autocheckpoint=0;");
+        return new SqliteWriter(connection, new WalCheckpointer(unpooled));
     }
 
     public ValueTask DisposeAsync()

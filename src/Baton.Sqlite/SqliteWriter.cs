@@ -8,7 +8,7 @@ namespace Baton.Sqlite;
 internal sealed class SqliteWriter : IStoreWriter
 {
     private const string Fence = "id = $id AND lease_owner = $owner AND lease_token = $token";
-    private const int Finished = 4;
+    private const int CommitsPerCheckpoint = 64;
 
     private readonly SqliteConnection _connection;
     private readonly PreparedCommand _begin;
@@ -38,10 +38,13 @@ internal sealed class SqliteWriter : IStoreWriter
     private readonly PreparedCommand _cancel;
     private readonly PreparedCommand _runExists;
     private readonly List<PreparedCommand> _all = [];
+    private readonly WalCheckpointer _checkpointer;
+    private int _commitsSinceCheckpoint;
 
-    public SqliteWriter(SqliteConnection connection)
+    public SqliteWriter(SqliteConnection connection, WalCheckpointer checkpointer)
     {
         _connection = connection;
+        _checkpointer = checkpointer;
         _begin = Prepare("BEGIN IMMEDIATE");
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
@@ -143,6 +146,12 @@ internal sealed class SqliteWriter : IStoreWriter
     public ValueTask CommitAsync(CancellationToken cancellationToken)
     {
         _commit.Execute();
+        if (++_commitsSinceCheckpoint >= CommitsPerCheckpoint)
+        {
+            _commitsSinceCheckpoint = 0;
+            _checkpointer.Request();
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -304,6 +313,16 @@ internal sealed class SqliteWriter : IStoreWriter
         foreach (var command in _all)
         {
             command.Dispose();
+        }
+
+        _checkpointer.Dispose();
+        try
+        {
+            SqliteStore.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+        catch (SqliteException)
+        {
+            // Another process holds the database; it will checkpoint.
         }
 
         _connection.Dispose();

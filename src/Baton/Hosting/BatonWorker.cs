@@ -21,6 +21,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _heartbeatStop = new();
     private readonly List<Task> _loops = [];
     private DateTimeOffset _lastHeartbeat;
+    private Task _dispatcher = Task.CompletedTask;
 
     public BatonWorker(BatonEngine engine)
     {
@@ -54,7 +55,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         }
 
         Log.WorkerStarted(_engine.Logger, Options.WorkerId, _engine.Store.ProviderName, _engine.Registry.Count);
-        _loops.Add(Task.Run(DispatchLoopAsync, CancellationToken.None));
+        _dispatcher = Task.Run(DispatchLoopAsync, CancellationToken.None);
         _loops.Add(Task.Run(HeartbeatLoopAsync, CancellationToken.None));
         foreach (var function in _engine.Registry.All)
         {
@@ -74,6 +75,9 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 
         Log.WorkerStopping(_engine.Logger, Options.WorkerId, _running.Count);
         await _stopping.CancelAsync().ConfigureAwait(false);
+
+        // No claim may start executions behind our back while we drain.
+        await _dispatcher.ConfigureAwait(false);
         foreach (var execution in _running.Values)
         {
             execution.Drain();
