@@ -17,6 +17,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 {
     private readonly BatonEngine _engine;
     private readonly ConcurrentDictionary<string, RunExecution> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _executing = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _heartbeatStop = new();
     private readonly List<Task> _loops = [];
@@ -85,7 +86,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 
         try
         {
-            await Task.WhenAll(_running.Values.Select(e => e.Completion)).WaitAsync(Options.ShutdownGracePeriod, _engine.Time, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_executing.Values).WaitAsync(Options.ShutdownGracePeriod, _engine.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
@@ -187,23 +188,27 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
             BatonDiagnostics.RecordQueueLag(run.FunctionId, now - run.CreatedAt);
         }
 
-        var task = ExecuteAsync(run, now);
+        // Registered before it starts, so the removal below can never run first.
+        var start = new Task<Task>(() => ExecuteAsync(run, now));
+        var task = start.Unwrap();
+        _executing[run.RunId] = task;
         task.ContinueWith(
             (finished, state) =>
             {
                 var (worker, id) = ((BatonWorker, string))state!;
                 worker._running.TryRemove(id, out _);
+                worker._executing.TryRemove(id, out _);
                 worker._engine.WorkAvailable.Set();
             },
             (this, run.RunId),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+        start.Start(TaskScheduler.Default);
     }
 
     private async Task ExecuteAsync(ClaimedRun run, DateTimeOffset claimedAt)
     {
-        await Task.Yield();
         var lease = new LeaseRef(run.RunId, Options.WorkerId, run.Token);
         if (_engine.Registry.Find(run.FunctionId) is not { } function)
         {
