@@ -50,7 +50,8 @@ public sealed class BatonTestHost : IAsyncDisposable
     public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Starts a host. <paramref name="configure"/> adds functions (and options); the SQLite store is set up on
+    /// Starts a host. <paramref name="configure"/> adds functions (and options). The store is
+    /// <paramref name="useStore"/> when given (e.g. <c>b =&gt; b.UsePostgres(...)</c>), otherwise SQLite on
     /// <paramref name="databasePath"/> (default: a new temporary file, deleted on dispose).
     /// </summary>
     public static async Task<BatonTestHost> StartAsync(
@@ -58,7 +59,8 @@ public sealed class BatonTestHost : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         string? databasePath = null,
         DateTimeOffset? start = null,
-        FakeTimeProvider? time = null)
+        FakeTimeProvider? time = null,
+        Action<BatonBuilder>? useStore = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
         var ownsDatabase = databasePath is null;
@@ -66,7 +68,16 @@ public sealed class BatonTestHost : IAsyncDisposable
         time ??= new FakeTimeProvider(start ?? DefaultStart);
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<TimeProvider>(time);
-        var baton = builder.Services.AddBaton().UseSqlite(databasePath);
+        var baton = builder.Services.AddBaton();
+        if (useStore is null)
+        {
+            baton.UseSqlite(databasePath);
+        }
+        else
+        {
+            useStore(baton);
+        }
+
         baton.Configure(o => o.ShutdownGracePeriod = TimeSpan.FromSeconds(5));
         configure(baton);
         services?.Invoke(builder.Services);

@@ -1,0 +1,108 @@
+using Baton.Storage;
+using Npgsql;
+
+namespace Baton.Postgres;
+
+/// <summary>
+/// The PostgreSQL store: a pooled data source for reads, one connection for the process's group-commit
+/// writer, and schema migrations applied under an advisory lock so several nodes can start at once.
+/// </summary>
+internal sealed partial class PostgresStore : IBatonStore
+{
+    private readonly PostgresStoreOptions _options;
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresStore(PostgresStoreOptions options)
+    {
+        _options = options;
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+
+        // Statements repeat endlessly: let Npgsql prepare them on the server after a second use.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
+        _dataSource = builder.Build();
+        Schema = "\"" + options.Schema + "\"";
+    }
+
+    public string ProviderName => "postgres";
+
+    /// <summary>The quoted schema name used in every statement.</summary>
+    internal string Schema { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // Serializes migrations across nodes starting together; released at commit.
+                await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext('baton-migrations:{_options.Schema}'))", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, $"CREATE SCHEMA IF NOT EXISTS {Schema}", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {Schema}.schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)", cancellationToken).ConfigureAwait(false);
+                var applied = new HashSet<int>();
+                var command = new NpgsqlCommand($"SELECT version FROM {Schema}.schema_migrations", connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            applied.Add(reader.GetInt32(0));
+                        }
+                    }
+                }
+
+                foreach (var (version, sql) in Migrations())
+                {
+                    if (applied.Contains(version))
+                    {
+                        continue;
+                    }
+
+                    await ExecuteAsync(connection, sql.Replace("{schema}", Schema, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, $"INSERT INTO {Schema}.schema_migrations (version, applied_at) VALUES ({version}, {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})", cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public IStoreWriter OpenWriter() => new PostgresWriter(_dataSource.OpenConnection(), Schema);
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    internal static IEnumerable<(int Version, string Sql)> Migrations()
+    {
+        var assembly = typeof(PostgresStore).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.EndsWith(".sql", StringComparison.Ordinal) && n.Contains(".Migrations.", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                var file = n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
+                var version = int.Parse(file[..file.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+                using var stream = assembly.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(stream);
+                return (version, reader.ReadToEnd());
+            })
+            .OrderBy(m => m.version);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+
+        await using var commandScope = command.ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+        => await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+}

@@ -1,0 +1,429 @@
+using System.Text.Json;
+using Baton.Internal;
+using Baton.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Baton.Postgres;
+
+/// <summary>The process's writer connection to PostgreSQL: every state change, one transaction per batch.</summary>
+internal sealed class PostgresWriter : IStoreWriter
+{
+    private const NpgsqlDbType Text = NpgsqlDbType.Text;
+    private const NpgsqlDbType Big = NpgsqlDbType.Bigint;
+    private const NpgsqlDbType Int = NpgsqlDbType.Integer;
+    private const NpgsqlDbType Small = NpgsqlDbType.Smallint;
+
+    private readonly NpgsqlConnection _connection;
+    private readonly PgCommand _insertEvent;
+    private readonly PgCommand _selectWaits;
+    private readonly PgCommand _insertRun;
+    private readonly PgCommand _claimIdempotency;
+    private readonly PgCommand _insertSkip;
+    private readonly PgCommand _insertWait;
+    private readonly PgCommand _deleteWait;
+    private readonly PgCommand _deleteStepWait;
+    private readonly PgCommand _deleteRunWaits;
+    private readonly PgCommand _resolveStep;
+    private readonly PgCommand _wakeRun;
+    private readonly PgCommand _claim;
+    private readonly PgCommand _nextDue;
+    private readonly PgCommand _fenceStep;
+    private readonly PgCommand _upsertStep;
+    private readonly PgCommand _insertAttempt;
+    private readonly PgCommand _suspend;
+    private readonly PgCommand _finish;
+    private readonly PgCommand _heartbeat;
+    private readonly PgCommand _progress;
+    private readonly PgCommand _cancel;
+    private readonly PgCommand _runExists;
+    private readonly List<PgCommand> _all = [];
+    private NpgsqlTransaction? _transaction;
+
+    public PostgresWriter(NpgsqlConnection connection, string schema)
+    {
+        _connection = connection;
+        var s = schema;
+        const string fence = "id = $1 AND lease_owner = $2 AND lease_token = $3";
+        _insertEvent = Prepare(
+            $"""
+            INSERT INTO {s}.events (id, name, data, ts, received_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, data = excluded.data, ts = excluded.ts, received_at = excluded.received_at
+            WHERE {s}.events.received_at < $6
+            """,
+            Text, Text, Text, Big, Big, Big);
+        _selectWaits = Prepare(
+            $"SELECT id, run_id, step_id, event_name, condition, trigger FROM {s}.waits WHERE event_name = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY id",
+            Text, Big);
+        _insertRun = Prepare(
+            $"""
+            INSERT INTO {s}.runs (id, function_id, status, trigger, event_id, created_at, due_at, parent_run_id, parent_step_id)
+            VALUES ($1, $2, 0, $3, $4, $5, $5, $6, $7)
+            """,
+            Text, Text, Text, Text, Big, Text, Text);
+        _claimIdempotency = Prepare(
+            $"""
+            INSERT INTO {s}.idempotency (function_id, key, run_id, expires_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (function_id, key) DO UPDATE SET run_id = excluded.run_id, expires_at = excluded.expires_at
+            WHERE {s}.idempotency.expires_at <= $5
+            """,
+            Text, Text, Text, Big, Big);
+        _insertSkip = Prepare($"INSERT INTO {s}.event_skips (event_id, function_id, reason, at) VALUES ($1, $2, $3, $4)", Text, Text, Text, Big);
+        _insertWait = Prepare(
+            $"INSERT INTO {s}.waits (run_id, step_id, event_name, condition, trigger, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            Text, Text, Text, Text, Text, Big);
+        _deleteWait = Prepare($"DELETE FROM {s}.waits WHERE id = $1", Big);
+        _deleteStepWait = Prepare($"DELETE FROM {s}.waits WHERE run_id = $1 AND step_id = $2", Text, Text);
+        _deleteRunWaits = Prepare($"DELETE FROM {s}.waits WHERE run_id = $1", Text);
+        _resolveStep = Prepare(
+            $"UPDATE {s}.steps SET status = $1, output = $2, error = $3, finished_at = $4 WHERE run_id = $5 AND step_id = $6 AND status = 3",
+            Small, Text, Text, Big, Text, Text);
+        _wakeRun = Prepare(
+            $"UPDATE {s}.runs SET wake_pending = true, due_at = CASE WHEN lease_owner IS NULL THEN $1 ELSE due_at END WHERE id = $2 AND status < 4",
+            Big, Text);
+        _claim = Prepare(
+            $"""
+            UPDATE {s}.runs r SET status = 1, lease_owner = $1, lease_token = r.lease_token + 1, due_at = $2, claims = r.claims + 1,
+                wake_pending = false, started_at = COALESCE(r.started_at, $3)
+            FROM (SELECT id FROM {s}.runs WHERE due_at <= $3 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
+            WHERE r.id = due.id
+            RETURNING r.id, r.function_id, r.trigger, r.lease_token, r.attempt, r.claims, r.created_at, r.started_at, r.progress
+            """,
+            Text, Big, Big, Int);
+        _nextDue = Prepare($"SELECT MIN(due_at) FROM {s}.runs WHERE due_at IS NOT NULL AND (lease_owner IS NULL OR lease_owner <> $1)", Text);
+        _fenceStep = Prepare($"SELECT 1 FROM {s}.runs WHERE {fence} FOR SHARE", Text, Text, Big);
+        _upsertStep = Prepare(
+            $"""
+            INSERT INTO {s}.steps (run_id, step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
+                finished_at = excluded.finished_at, wake_at = excluded.wake_at, output = excluded.output, error = excluded.error, detail = excluded.detail
+            WHERE {s}.steps.status <> 0
+            """,
+            Text, Text, Text, Int, Small, Small, Int, Big, Big, Big, Text, Text, Text);
+        _insertAttempt = Prepare(
+            $"""
+            INSERT INTO {s}.step_attempts (run_id, step_id, attempt, started_at, finished_at, error) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (run_id, step_id, attempt) DO UPDATE SET started_at = excluded.started_at, finished_at = excluded.finished_at, error = excluded.error
+            """,
+            Text, Text, Int, Big, Big, Text);
+        _suspend = Prepare(
+            $"""
+            UPDATE {s}.runs SET status = $4, lease_owner = NULL, due_at = CASE WHEN wake_pending THEN $5 ELSE $6 END,
+                attempt = $7, error = $8, progress = COALESCE($9, progress)
+            WHERE {fence}
+            """,
+            Text, Text, Big, Small, Big, Big, Int, Text, Text);
+        _finish = Prepare(
+            $"""
+            UPDATE {s}.runs SET status = $4, lease_owner = NULL, due_at = NULL, finished_at = $5, output = $6, error = $7,
+                progress = COALESCE($8, progress)
+            WHERE {fence}
+            RETURNING parent_run_id, parent_step_id
+            """,
+            Text, Text, Big, Small, Big, Text, Text, Text);
+        _heartbeat = Prepare($"UPDATE {s}.runs SET due_at = $1 WHERE id = ANY($2) AND lease_owner = $3 AND status = 1", Big, NpgsqlDbType.Array | Text, Text);
+        _progress = Prepare($"UPDATE {s}.runs SET progress = $4 WHERE {fence}", Text, Text, Big, Text);
+        _cancel = Prepare(
+            $"""
+            UPDATE {s}.runs SET status = 6, cancel_reason = $1, finished_at = $2, due_at = NULL, lease_owner = NULL, lease_token = lease_token + 1
+            WHERE id = $3 AND status < 4
+            RETURNING parent_run_id, parent_step_id
+            """,
+            Text, Big, Text);
+        _runExists = Prepare($"SELECT COUNT(*) FROM {s}.runs WHERE id = $1", Text);
+    }
+
+    public async ValueTask BeginAsync(CancellationToken cancellationToken)
+        => _transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        await _transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        _transaction = null;
+    }
+
+    public async ValueTask RollbackAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+    }
+
+    public ValueTask<IngestResult> IngestEventsAsync(IngestCommand command, CancellationToken cancellationToken) => IngestAsync(command);
+
+    public async ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken)
+    {
+        var runs = new List<ClaimedRun>(command.Limit);
+        var reader = await _claim.Bind(command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), command.Limit).ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                runs.Add(new ClaimedRun
+                {
+                    RunId = reader.GetString(0),
+                    FunctionId = reader.GetString(1),
+                    TriggerJson = reader.GetString(2),
+                    Token = reader.GetInt64(3),
+                    Attempt = reader.GetInt32(4),
+                    Claims = reader.GetInt32(5),
+                    CreatedAt = Pg.Time(reader.GetInt64(6)),
+                    StartedAt = Pg.Time(reader.GetInt64(7)),
+                    Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), BatonJson.Options),
+                });
+            }
+        }
+
+        var next = await _nextDue.Bind(command.Owner).ScalarAsync().ConfigureAwait(false);
+        return new ClaimResult(runs, next is long ms ? Pg.Time(ms) : null);
+    }
+
+    public async ValueTask<FenceResult> CommitStepAsync(CommitStepCommand command, CancellationToken cancellationToken)
+    {
+        var lease = command.Lease;
+        if (await _fenceStep.Bind(lease.RunId, lease.Owner, lease.Token).ScalarAsync().ConfigureAwait(false) is null)
+        {
+            return FenceResult.LeaseLost;
+        }
+
+        var step = command.Step;
+        await _upsertStep.Bind(
+            lease.RunId, step.StepId, step.Name, step.Position, (short)step.Kind, (short)step.Status, step.Attempts,
+            Pg.Ms(step.StartedAt), Pg.Ms(step.FinishedAt), Pg.Ms(step.WakeAt), step.OutputJson, StoreJson.Error(step.Error), step.DetailJson).ExecuteAsync().ConfigureAwait(false);
+        if (command.FailedAttempt is { } failed)
+        {
+            await _insertAttempt.Bind(lease.RunId, step.StepId, failed.Attempt, Pg.Ms(failed.StartedAt), Pg.Ms(failed.FinishedAt), StoreJson.Error(failed.Error)).ExecuteAsync().ConfigureAwait(false);
+        }
+
+        if (command.Wait is { } wait)
+        {
+            await InsertWaitAsync(wait).ConfigureAwait(false);
+        }
+
+        if (command.DeleteWait)
+        {
+            await _deleteStepWait.Bind(lease.RunId, step.StepId).ExecuteAsync().ConfigureAwait(false);
+        }
+
+        if (command.ChildRun is { } child)
+        {
+            await InsertRunAsync(child, command.Now).ConfigureAwait(false);
+        }
+
+        if (command.Events is { } events)
+        {
+            await IngestAsync(events).ConfigureAwait(false);
+        }
+
+        return FenceResult.Applied;
+    }
+
+    public async ValueTask<FenceResult> SuspendRunAsync(SuspendRunCommand command, CancellationToken cancellationToken)
+    {
+        var lease = command.Lease;
+        var changed = await _suspend.Bind(
+            lease.RunId, lease.Owner, lease.Token, (short)command.Status, Pg.Ms(command.Now), Pg.Ms(command.WakeAt), command.Attempt,
+            StoreJson.Error(command.Error), Progress(command.Progress)).ExecuteAsync().ConfigureAwait(false);
+        return changed == 1 ? FenceResult.Applied : FenceResult.LeaseLost;
+    }
+
+    public async ValueTask<FenceResult> FinishRunAsync(FinishRunCommand command, CancellationToken cancellationToken)
+    {
+        var lease = command.Lease;
+        var (found, parentRun, parentStep) = await ReadParentAsync(_finish.Bind(
+            lease.RunId, lease.Owner, lease.Token, (short)command.Status, Pg.Ms(command.Now), command.OutputJson, StoreJson.Error(command.Error),
+            Progress(command.Progress))).ConfigureAwait(false);
+        if (!found)
+        {
+            return FenceResult.LeaseLost;
+        }
+
+        await _deleteRunWaits.Bind(lease.RunId).ExecuteAsync().ConfigureAwait(false);
+        if (parentRun is not null && parentStep is not null)
+        {
+            var (status, error) = command.Status == RunStatus.Completed
+                ? (StepStatus.Completed, null)
+                : (StepStatus.Failed, command.Error ?? new ErrorInfo("RunCancelled", $"Invoked run '{lease.RunId}' was cancelled"));
+            await ResolveStepAsync(parentRun, parentStep, status, command.OutputJson, error, command.Now).ConfigureAwait(false);
+        }
+
+        if (command.FailureRun is { } failureRun)
+        {
+            await InsertRunAsync(failureRun, command.Now).ConfigureAwait(false);
+        }
+
+        return FenceResult.Applied;
+    }
+
+    public async ValueTask<int> HeartbeatAsync(HeartbeatCommand command, CancellationToken cancellationToken)
+        => command.RunIds.Count == 0
+            ? 0
+            : await _heartbeat.Bind(Pg.Ms(command.LeaseUntil), command.RunIds.ToArray(), command.Owner).ExecuteAsync().ConfigureAwait(false);
+
+    public async ValueTask<FenceResult> SaveProgressAsync(ProgressCommand command, CancellationToken cancellationToken)
+    {
+        var lease = command.Lease;
+        var changed = await _progress.Bind(lease.RunId, lease.Owner, lease.Token, Progress(command.Progress)).ExecuteAsync().ConfigureAwait(false);
+        return changed == 1 ? FenceResult.Applied : FenceResult.LeaseLost;
+    }
+
+    public ValueTask<CancelResult> CancelRunAsync(CancelCommand command, CancellationToken cancellationToken) => CancelAsync(command.RunId, command.Reason, command.Now);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in _all)
+        {
+            command.Dispose();
+        }
+
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask<CancelResult> CancelAsync(string runId, string reason, DateTimeOffset now)
+    {
+        var (found, parentRun, parentStep) = await ReadParentAsync(_cancel.Bind(reason, Pg.Ms(now), runId)).ConfigureAwait(false);
+        if (!found)
+        {
+            var count = await _runExists.Bind(runId).ScalarAsync().ConfigureAwait(false);
+            return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) == 0 ? CancelResult.NotFound : CancelResult.AlreadyFinished;
+        }
+
+        await _deleteRunWaits.Bind(runId).ExecuteAsync().ConfigureAwait(false);
+        if (parentRun is not null && parentStep is not null)
+        {
+            await ResolveStepAsync(parentRun, parentStep, StepStatus.Failed, null, new ErrorInfo("RunCancelled", $"Invoked run '{runId}' was cancelled: {reason}"), now).ConfigureAwait(false);
+        }
+
+        return CancelResult.Cancelled;
+    }
+
+    private async ValueTask<IngestResult> IngestAsync(IngestCommand command)
+    {
+        var now = Pg.Ms(command.Now);
+        var cutoff = Pg.Ms(command.Now - command.DedupeWindow);
+        var fresh = new List<EventRecord>(command.Events.Count);
+        foreach (var e in command.Events)
+        {
+            if (await _insertEvent.Bind(e.Id, e.Name, e.DataJson, Pg.Ms(e.Timestamp), now, cutoff).ExecuteAsync().ConfigureAwait(false) == 1)
+            {
+                fresh.Add(e);
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return new IngestResult([], [], 0);
+        }
+
+        var waits = new List<PendingWait>();
+        foreach (var name in fresh.Select(e => e.Name).Distinct(StringComparer.Ordinal))
+        {
+            var reader = await _selectWaits.Bind(name, now).ReadAsync().ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    waits.Add(new PendingWait(reader.GetInt64(0), reader.GetString(1), Pg.Text(reader, 2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+                }
+            }
+        }
+
+        var plan = command.Planner.Plan(fresh, waits, command.Now);
+        var created = new List<NewRun>(plan.Runs.Count);
+        foreach (var run in plan.Runs)
+        {
+            if (run.IdempotencyKey is { } key
+                && await _claimIdempotency.Bind(run.FunctionId, key, run.RunId, Pg.Ms(run.IdempotencyUntil), now).ExecuteAsync().ConfigureAwait(false) == 0)
+            {
+                await _insertSkip.Bind(run.EventId, run.FunctionId, $"idempotency key '{key}' was already used within 24 hours", now).ExecuteAsync().ConfigureAwait(false);
+                continue;
+            }
+
+            await InsertRunAsync(run, command.Now).ConfigureAwait(false);
+            created.Add(run);
+        }
+
+        foreach (var (eventId, functionId, reason) in plan.Skips)
+        {
+            await _insertSkip.Bind(eventId, functionId, reason, now).ExecuteAsync().ConfigureAwait(false);
+        }
+
+        var woken = 0;
+        foreach (var (wait, eventJson) in plan.ResolvedWaits)
+        {
+            await _deleteWait.Bind(wait.WaitId).ExecuteAsync().ConfigureAwait(false);
+            woken += await ResolveStepAsync(wait.RunId, wait.StepId!, StepStatus.Completed, eventJson, null, command.Now).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        foreach (var (wait, reason) in plan.CancelledRuns)
+        {
+            woken += await CancelAsync(wait.RunId, reason, command.Now).ConfigureAwait(false) == CancelResult.Cancelled ? 1 : 0;
+        }
+
+        return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken);
+    }
+
+    private async ValueTask InsertRunAsync(NewRun run, DateTimeOffset now)
+    {
+        await _insertRun.Bind(run.RunId, run.FunctionId, run.TriggerJson, run.EventId, Pg.Ms(now), run.ParentRunId, run.ParentStepId).ExecuteAsync().ConfigureAwait(false);
+        foreach (var wait in run.CancelWaits)
+        {
+            await InsertWaitAsync(wait).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask InsertWaitAsync(NewWait wait)
+        => await _insertWait.Bind(wait.RunId, wait.StepId, wait.EventName, wait.Condition, wait.TriggerJson, Pg.Ms(wait.ExpiresAt)).ExecuteAsync().ConfigureAwait(false);
+
+    private async ValueTask<bool> ResolveStepAsync(string runId, string stepId, StepStatus status, string? output, ErrorInfo? error, DateTimeOffset now)
+    {
+        if (await _resolveStep.Bind((short)status, output, StoreJson.Error(error), Pg.Ms(now), runId, stepId).ExecuteAsync().ConfigureAwait(false) == 0)
+        {
+            return false;
+        }
+
+        await _wakeRun.Bind(Pg.Ms(now), runId).ExecuteAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    private static async ValueTask<(bool Found, string? ParentRun, string? ParentStep)> ReadParentAsync(PgCommand command)
+    {
+        var reader = await command.ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync().ConfigureAwait(false))
+            {
+                return (false, null, null);
+            }
+
+            return (true, Pg.Text(reader, 0), Pg.Text(reader, 1));
+        }
+    }
+
+    private static string? Progress(RunProgress? progress) => progress is null ? null : JsonSerializer.Serialize(progress, BatonJson.Options);
+
+    private PgCommand Prepare(string sql, params NpgsqlDbType[] types)
+    {
+        var command = new PgCommand(_connection, sql, types);
+        _all.Add(command);
+        return command;
+    }
+}
