@@ -13,11 +13,13 @@ internal sealed class PostgresWriter : IStoreWriter
     private const NpgsqlDbType Big = NpgsqlDbType.Bigint;
     private const NpgsqlDbType Int = NpgsqlDbType.Integer;
     private const NpgsqlDbType Small = NpgsqlDbType.Smallint;
+    private const NpgsqlDbType TextArray = NpgsqlDbType.Array | NpgsqlDbType.Text;
+    private const NpgsqlDbType BigArray = NpgsqlDbType.Array | NpgsqlDbType.Bigint;
 
     private readonly NpgsqlConnection _connection;
-    private readonly PgCommand _insertEvent;
+    private readonly PgCommand _insertEvents;
+    private readonly PgCommand _insertRuns;
     private readonly PgCommand _selectWaits;
-    private readonly PgCommand _insertRun;
     private readonly PgCommand _claimIdempotency;
     private readonly PgCommand _insertSkip;
     private readonly PgCommand _insertWait;
@@ -27,8 +29,6 @@ internal sealed class PostgresWriter : IStoreWriter
     private readonly PgCommand _resolveStep;
     private readonly PgCommand _wakeRun;
     private readonly PgCommand _claim;
-    private readonly PgCommand _nextDue;
-    private readonly PgCommand _fenceStep;
     private readonly PgCommand _upsertStep;
     private readonly PgCommand _insertAttempt;
     private readonly PgCommand _suspend;
@@ -45,22 +45,28 @@ internal sealed class PostgresWriter : IStoreWriter
         _connection = connection;
         var s = schema;
         const string fence = "id = $1 AND lease_owner = $2 AND lease_token = $3";
-        _insertEvent = Prepare(
+
+        // Finishing removes the run's subscriptions in the same round trip.
+        // Events and runs go in as arrays: one statement per batch, whatever its size.
+        _insertEvents = Prepare(
             $"""
-            INSERT INTO {s}.events (id, name, data, ts, received_at) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO {s}.events (id, name, data, ts, received_at)
+            SELECT id, name, data, ts, $5 FROM unnest($1, $2, $3, $4) AS e (id, name, data, ts)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, data = excluded.data, ts = excluded.ts, received_at = excluded.received_at
             WHERE {s}.events.received_at < $6
+            RETURNING id
             """,
-            Text, Text, Text, Big, Big, Big);
-        _selectWaits = Prepare(
-            $"SELECT id, run_id, step_id, event_name, condition, trigger FROM {s}.waits WHERE event_name = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY id",
-            Text, Big);
-        _insertRun = Prepare(
+            TextArray, TextArray, TextArray, BigArray, Big, Big);
+        _insertRuns = Prepare(
             $"""
             INSERT INTO {s}.runs (id, function_id, status, trigger, event_id, created_at, due_at, parent_run_id, parent_step_id)
-            VALUES ($1, $2, 0, $3, $4, $5, $5, $6, $7)
+            SELECT id, function_id, 0, trigger, event_id, $7, $7, parent_run_id, parent_step_id
+            FROM unnest($1, $2, $3, $4, $5, $6) AS r (id, function_id, trigger, event_id, parent_run_id, parent_step_id)
             """,
-            Text, Text, Text, Text, Big, Text, Text);
+            TextArray, TextArray, TextArray, TextArray, TextArray, TextArray, Big);
+        _selectWaits = Prepare(
+            $"SELECT id, run_id, step_id, event_name, condition, trigger FROM {s}.waits WHERE event_name = ANY($1) AND (expires_at IS NULL OR expires_at > $2) ORDER BY id",
+            TextArray, Big);
         _claimIdempotency = Prepare(
             $"""
             INSERT INTO {s}.idempotency (function_id, key, run_id, expires_at) VALUES ($1, $2, $3, $4)
@@ -81,26 +87,36 @@ internal sealed class PostgresWriter : IStoreWriter
         _wakeRun = Prepare(
             $"UPDATE {s}.runs SET wake_pending = true, due_at = CASE WHEN lease_owner IS NULL THEN $1 ELSE due_at END WHERE id = $2 AND status < 4",
             Big, Text);
+        // One round trip: the claimed runs, then one row with the next due time of what is left (the claimed rows
+        // were due by $3, so "due after $3" excludes them even though the subquery sees the pre-update snapshot).
         _claim = Prepare(
             $"""
-            UPDATE {s}.runs r SET status = 1, lease_owner = $1, lease_token = r.lease_token + 1, due_at = $2, claims = r.claims + 1,
-                wake_pending = false, started_at = COALESCE(r.started_at, $3)
-            FROM (SELECT id FROM {s}.runs WHERE due_at <= $3 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
-            WHERE r.id = due.id
-            RETURNING r.id, r.function_id, r.trigger, r.lease_token, r.attempt, r.claims, r.created_at, r.started_at, r.progress
+            WITH claimed AS (
+                UPDATE {s}.runs r SET status = 1, lease_owner = $1, lease_token = r.lease_token + 1, due_at = $2, claims = r.claims + 1,
+                    wake_pending = false, started_at = COALESCE(r.started_at, $3)
+                FROM (SELECT id FROM {s}.runs WHERE due_at <= $3 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
+                WHERE r.id = due.id
+                RETURNING r.id, r.function_id, r.trigger, r.lease_token, r.attempt, r.claims, r.created_at, r.started_at, r.progress)
+            SELECT id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress, NULL::bigint FROM claimed
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT MIN(due_at) FROM {s}.runs WHERE due_at > $3)
             """,
             Text, Big, Big, Int);
-        _nextDue = Prepare($"SELECT MIN(due_at) FROM {s}.runs WHERE due_at IS NOT NULL AND (lease_owner IS NULL OR lease_owner <> $1)", Text);
-        _fenceStep = Prepare($"SELECT 1 FROM {s}.runs WHERE {fence} FOR SHARE", Text, Text, Big);
+        // The fence and the write in one round trip: the step is written only while the lease holds, and the
+        // statement answers whether it held.
         _upsertStep = Prepare(
             $"""
-            INSERT INTO {s}.steps (run_id, step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-            ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
-                finished_at = excluded.finished_at, wake_at = excluded.wake_at, output = excluded.output, error = excluded.error, detail = excluded.detail
-            WHERE {s}.steps.status <> 0
+            WITH fence AS (SELECT 1 FROM {s}.runs WHERE id = $1 AND lease_owner = $14 AND lease_token = $15 FOR SHARE),
+            written AS (
+                INSERT INTO {s}.steps (run_id, step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail)
+                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM fence
+                ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
+                    finished_at = excluded.finished_at, wake_at = excluded.wake_at, output = excluded.output, error = excluded.error, detail = excluded.detail
+                WHERE {s}.steps.status <> 0
+                RETURNING 1)
+            SELECT EXISTS (SELECT 1 FROM fence)
             """,
-            Text, Text, Text, Int, Small, Small, Int, Big, Big, Big, Text, Text, Text);
+            Text, Text, Text, Int, Small, Small, Int, Big, Big, Big, Text, Text, Text, Text, Big);
         _insertAttempt = Prepare(
             $"""
             INSERT INTO {s}.step_attempts (run_id, step_id, attempt, started_at, finished_at, error) VALUES ($1, $2, $3, $4, $5, $6)
@@ -116,10 +132,13 @@ internal sealed class PostgresWriter : IStoreWriter
             Text, Text, Big, Small, Big, Big, Int, Text, Text);
         _finish = Prepare(
             $"""
-            UPDATE {s}.runs SET status = $4, lease_owner = NULL, due_at = NULL, finished_at = $5, output = $6, error = $7,
-                progress = COALESCE($8, progress)
-            WHERE {fence}
-            RETURNING parent_run_id, parent_step_id
+            WITH finished AS (
+                UPDATE {s}.runs SET status = $4, lease_owner = NULL, due_at = NULL, finished_at = $5, output = $6, error = $7,
+                    progress = COALESCE($8, progress)
+                WHERE {fence}
+                RETURNING id, parent_run_id, parent_step_id),
+            unsubscribed AS (DELETE FROM {s}.waits WHERE run_id IN (SELECT id FROM finished))
+            SELECT parent_run_id, parent_step_id FROM finished
             """,
             Text, Text, Big, Small, Big, Text, Text, Text);
         _heartbeat = Prepare($"UPDATE {s}.runs SET due_at = $1 WHERE id = ANY($2) AND lease_owner = $3 AND status = 1", Big, NpgsqlDbType.Array | Text, Text);
@@ -167,11 +186,18 @@ internal sealed class PostgresWriter : IStoreWriter
     public async ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken)
     {
         var runs = new List<ClaimedRun>(command.Limit);
+        DateTimeOffset? next = null;
         var reader = await _claim.Bind(command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), command.Limit).ReadAsync().ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (reader.IsDBNull(0))
+                {
+                    next = reader.IsDBNull(9) ? null : Pg.Time(reader.GetInt64(9));
+                    continue;
+                }
+
                 runs.Add(new ClaimedRun
                 {
                     RunId = reader.GetString(0),
@@ -187,22 +213,22 @@ internal sealed class PostgresWriter : IStoreWriter
             }
         }
 
-        var next = await _nextDue.Bind(command.Owner).ScalarAsync().ConfigureAwait(false);
-        return new ClaimResult(runs, next is long ms ? Pg.Time(ms) : null);
+        return new ClaimResult(runs, next);
     }
 
     public async ValueTask<FenceResult> CommitStepAsync(CommitStepCommand command, CancellationToken cancellationToken)
     {
         var lease = command.Lease;
-        if (await _fenceStep.Bind(lease.RunId, lease.Owner, lease.Token).ScalarAsync().ConfigureAwait(false) is null)
+        var step = command.Step;
+        var held = await _upsertStep.Bind(
+            lease.RunId, step.StepId, step.Name, step.Position, (short)step.Kind, (short)step.Status, step.Attempts,
+            Pg.Ms(step.StartedAt), Pg.Ms(step.FinishedAt), Pg.Ms(step.WakeAt), step.OutputJson, StoreJson.Error(step.Error), step.DetailJson,
+            lease.Owner, lease.Token).ScalarAsync().ConfigureAwait(false);
+        if (held is not true)
         {
             return FenceResult.LeaseLost;
         }
 
-        var step = command.Step;
-        await _upsertStep.Bind(
-            lease.RunId, step.StepId, step.Name, step.Position, (short)step.Kind, (short)step.Status, step.Attempts,
-            Pg.Ms(step.StartedAt), Pg.Ms(step.FinishedAt), Pg.Ms(step.WakeAt), step.OutputJson, StoreJson.Error(step.Error), step.DetailJson).ExecuteAsync().ConfigureAwait(false);
         if (command.FailedAttempt is { } failed)
         {
             await _insertAttempt.Bind(lease.RunId, step.StepId, failed.Attempt, Pg.Ms(failed.StartedAt), Pg.Ms(failed.FinishedAt), StoreJson.Error(failed.Error)).ExecuteAsync().ConfigureAwait(false);
@@ -251,7 +277,6 @@ internal sealed class PostgresWriter : IStoreWriter
             return FenceResult.LeaseLost;
         }
 
-        await _deleteRunWaits.Bind(lease.RunId).ExecuteAsync().ConfigureAwait(false);
         if (parentRun is not null && parentStep is not null)
         {
             var (status, error) = command.Status == RunStatus.Completed
@@ -281,6 +306,13 @@ internal sealed class PostgresWriter : IStoreWriter
     }
 
     public ValueTask<CancelResult> CancelRunAsync(CancelCommand command, CancellationToken cancellationToken) => CancelAsync(command.RunId, command.Reason, command.Now);
+
+    public bool IsTransient(Exception error) => error switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable } => true,
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    };
 
     public async ValueTask DisposeAsync()
     {
@@ -319,30 +351,35 @@ internal sealed class PostgresWriter : IStoreWriter
     {
         var now = Pg.Ms(command.Now);
         var cutoff = Pg.Ms(command.Now - command.DedupeWindow);
-        var fresh = new List<EventRecord>(command.Events.Count);
-        foreach (var e in command.Events)
+
+        // An id repeated inside one batch counts once (the first), as it would one statement at a time.
+        var batch = command.Events.DistinctBy(e => e.Id, StringComparer.Ordinal).ToArray();
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        var reader = await _insertEvents.Bind(
+            batch.Select(e => e.Id).ToArray(), batch.Select(e => e.Name).ToArray(), batch.Select(e => e.DataJson).ToArray(),
+            batch.Select(e => Pg.Ms(e.Timestamp)).ToArray(), now, cutoff).ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            if (await _insertEvent.Bind(e.Id, e.Name, e.DataJson, Pg.Ms(e.Timestamp), now, cutoff).ExecuteAsync().ConfigureAwait(false) == 1)
+            while (await reader.ReadAsync().ConfigureAwait(false))
             {
-                fresh.Add(e);
+                stored.Add(reader.GetString(0));
             }
         }
 
+        var fresh = batch.Where(e => stored.Contains(e.Id)).ToList();
         if (fresh.Count == 0)
         {
             return new IngestResult([], [], 0);
         }
 
         var waits = new List<PendingWait>();
-        foreach (var name in fresh.Select(e => e.Name).Distinct(StringComparer.Ordinal))
+        var names = fresh.Select(e => e.Name).Distinct(StringComparer.Ordinal).ToArray();
+        reader = await _selectWaits.Bind(names, now).ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            var reader = await _selectWaits.Bind(name, now).ReadAsync().ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            while (await reader.ReadAsync().ConfigureAwait(false))
             {
-                while (await reader.ReadAsync().ConfigureAwait(false))
-                {
-                    waits.Add(new PendingWait(reader.GetInt64(0), reader.GetString(1), Pg.Text(reader, 2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
-                }
+                waits.Add(new PendingWait(reader.GetInt64(0), reader.GetString(1), Pg.Text(reader, 2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
             }
         }
 
@@ -357,9 +394,10 @@ internal sealed class PostgresWriter : IStoreWriter
                 continue;
             }
 
-            await InsertRunAsync(run, command.Now).ConfigureAwait(false);
             created.Add(run);
         }
+
+        await InsertRunsAsync(created, command.Now).ConfigureAwait(false);
 
         foreach (var (eventId, functionId, reason) in plan.Skips)
         {
@@ -381,10 +419,20 @@ internal sealed class PostgresWriter : IStoreWriter
         return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken);
     }
 
-    private async ValueTask InsertRunAsync(NewRun run, DateTimeOffset now)
+    private ValueTask InsertRunAsync(NewRun run, DateTimeOffset now) => InsertRunsAsync([run], now);
+
+    private async ValueTask InsertRunsAsync(IReadOnlyList<NewRun> runs, DateTimeOffset now)
     {
-        await _insertRun.Bind(run.RunId, run.FunctionId, run.TriggerJson, run.EventId, Pg.Ms(now), run.ParentRunId, run.ParentStepId).ExecuteAsync().ConfigureAwait(false);
-        foreach (var wait in run.CancelWaits)
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        await _insertRuns.Bind(
+            runs.Select(r => r.RunId).ToArray(), runs.Select(r => r.FunctionId).ToArray(), runs.Select(r => r.TriggerJson).ToArray(),
+            runs.Select(r => r.EventId).ToArray(), runs.Select(r => r.ParentRunId).ToArray(), runs.Select(r => r.ParentStepId).ToArray(),
+            Pg.Ms(now)).ExecuteAsync().ConfigureAwait(false);
+        foreach (var wait in runs.SelectMany(r => r.CancelWaits))
         {
             await InsertWaitAsync(wait).ConfigureAwait(false);
         }

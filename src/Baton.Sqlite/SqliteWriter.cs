@@ -308,6 +308,8 @@ internal sealed class SqliteWriter : IStoreWriter
     public ValueTask<CancelResult> CancelRunAsync(CancelCommand command, CancellationToken cancellationToken)
         => ValueTask.FromResult(Cancel(command.RunId, command.Reason, command.Now));
 
+    public bool IsTransient(Exception error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
+
     public ValueTask DisposeAsync()
     {
         foreach (var command in _all)

@@ -13,6 +13,7 @@ namespace Baton.Execution;
 /// </summary>
 internal sealed class RunWriter : IAsyncDisposable
 {
+    private const int MaxTransientAttempts = 4;
     private readonly Channel<WriteOp> _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IBatonStore _store;
     private readonly int _maxBatch;
@@ -97,7 +98,7 @@ internal sealed class RunWriter : IAsyncDisposable
             }
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (await TryApplyAsync(writer, batch).ConfigureAwait(false))
+            if (await TryApplyWithRetriesAsync(writer, batch).ConfigureAwait(false))
             {
                 BatonDiagnostics.RecordWriteBatch(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 Complete(batch);
@@ -107,7 +108,7 @@ internal sealed class RunWriter : IAsyncDisposable
             // Something in the batch failed: isolate it so the other commands still commit.
             foreach (var op in batch)
             {
-                if (await TryApplyAsync(writer, [op]).ConfigureAwait(false))
+                if (await TryApplyWithRetriesAsync(writer, [op]).ConfigureAwait(false))
                 {
                     Complete([op]);
                 }
@@ -125,7 +126,37 @@ internal sealed class RunWriter : IAsyncDisposable
         _afterCommit();
     }
 
-    private async Task<bool> TryApplyAsync(IStoreWriter writer, List<WriteOp> ops)
+    /// <summary>
+    /// Applies a batch in one transaction. A transient failure (deadlock, busy database) is retried a few times;
+    /// a lasting failure of a single command fails that command's waiter.
+    /// </summary>
+    private async Task<bool> TryApplyWithRetriesAsync(IStoreWriter writer, List<WriteOp> ops)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var error = await TryApplyAsync(writer, ops).ConfigureAwait(false);
+            if (error is null)
+            {
+                return true;
+            }
+
+            if (attempt < MaxTransientAttempts && writer.IsTransient(error))
+            {
+                continue;
+            }
+
+            if (ops.Count == 1)
+            {
+                Log.WriteFailed(_logger, error);
+                ops[0].Fail(error);
+            }
+
+            return false;
+        }
+    }
+
+    /// <returns>Null when committed; otherwise the error, with the transaction rolled back.</returns>
+    private async Task<Exception?> TryApplyAsync(IStoreWriter writer, List<WriteOp> ops)
     {
         try
         {
@@ -136,7 +167,7 @@ internal sealed class RunWriter : IAsyncDisposable
             }
 
             await writer.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            return true;
+            return null;
         }
         catch (Exception e)
         {
@@ -149,13 +180,7 @@ internal sealed class RunWriter : IAsyncDisposable
                 Log.RollbackFailed(_logger, rollbackError);
             }
 
-            if (ops.Count == 1)
-            {
-                Log.WriteFailed(_logger, e);
-                ops[0].Fail(e);
-            }
-
-            return false;
+            return e;
         }
     }
 

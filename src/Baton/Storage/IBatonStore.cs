@@ -71,4 +71,7 @@ public interface IStoreWriter : IAsyncDisposable
 
     /// <summary>Cancels a run that has not finished, whoever holds it (its lease is revoked).</summary>
     ValueTask<CancelResult> CancelRunAsync(CancelCommand command, CancellationToken cancellationToken);
+
+    /// <summary>True when <paramref name="error"/> is temporary (busy database, deadlock, serialization failure, lost connection) and the same batch may be retried.</summary>
+    bool IsTransient(Exception error);
 }
