@@ -75,7 +75,7 @@ internal sealed partial class PostgresStore : IBatonStore
         }
     }
 
-    public IStoreWriter OpenWriter() => new PostgresWriter(_dataSource.OpenConnection(), Schema);
+    public IStoreWriter OpenWriter() => new PostgresWriter(_dataSource.OpenConnection(), Schema, Channel);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

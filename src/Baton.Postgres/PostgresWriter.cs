@@ -38,11 +38,16 @@ internal sealed class PostgresWriter : IStoreWriter
     private readonly PgCommand _cancel;
     private readonly PgCommand _runExists;
     private readonly List<PgCommand> _all = [];
+    private readonly PgCommand _notify;
     private NpgsqlTransaction? _transaction;
 
-    public PostgresWriter(NpgsqlConnection connection, string schema)
+    /// <summary>Set when the open transaction made work due now; one notification goes out with its commit.</summary>
+    private bool _madeWorkDue;
+
+    public PostgresWriter(NpgsqlConnection connection, string schema, string channel)
     {
         _connection = connection;
+        _notify = Prepare($"SELECT pg_notify('{channel}', '')");
         var s = schema;
         const string fence = "id = $1 AND lease_owner = $2 AND lease_token = $3";
 
@@ -158,6 +163,13 @@ internal sealed class PostgresWriter : IStoreWriter
 
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
+        if (_madeWorkDue)
+        {
+            // NOTIFY is transactional: other nodes hear it only if, and once, this batch commits.
+            await _notify.ExecuteAsync().ConfigureAwait(false);
+            _madeWorkDue = false;
+        }
+
         await _transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
         await _transaction.DisposeAsync().ConfigureAwait(false);
         _transaction = null;
@@ -170,6 +182,7 @@ internal sealed class PostgresWriter : IStoreWriter
             return;
         }
 
+        _madeWorkDue = false;
         try
         {
             await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -263,6 +276,12 @@ internal sealed class PostgresWriter : IStoreWriter
         var changed = await _suspend.Bind(
             lease.RunId, lease.Owner, lease.Token, (short)command.Status, Pg.Ms(command.Now), Pg.Ms(command.WakeAt), command.Attempt,
             StoreJson.Error(command.Error), Progress(command.Progress)).ExecuteAsync().ConfigureAwait(false);
+        if (changed == 1 && command.WakeAt <= command.Now)
+        {
+            // Handed back for another worker to take now (a shutdown drain).
+            _madeWorkDue = true;
+        }
+
         return changed == 1 ? FenceResult.Applied : FenceResult.LeaseLost;
     }
 
@@ -428,6 +447,7 @@ internal sealed class PostgresWriter : IStoreWriter
             return;
         }
 
+        _madeWorkDue = true;
         await _insertRuns.Bind(
             runs.Select(r => r.RunId).ToArray(), runs.Select(r => r.FunctionId).ToArray(), runs.Select(r => r.TriggerJson).ToArray(),
             runs.Select(r => r.EventId).ToArray(), runs.Select(r => r.ParentRunId).ToArray(), runs.Select(r => r.ParentStepId).ToArray(),
@@ -449,6 +469,7 @@ internal sealed class PostgresWriter : IStoreWriter
         }
 
         await _wakeRun.Bind(Pg.Ms(now), runId).ExecuteAsync().ConfigureAwait(false);
+        _madeWorkDue = true;
         return true;
     }
 

@@ -72,6 +72,9 @@ internal sealed partial class SqliteStore : IBatonStore
         }
     }
 
+    /// <summary>SQLite has no cross-process notifications: one process is the norm, others poll.</summary>
+    public Task WatchForWorkAsync(Action wake, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public IStoreWriter OpenWriter()
     {
         var unpooled = _connectionString.Replace("Pooling=True", "Pooling=False", StringComparison.OrdinalIgnoreCase);

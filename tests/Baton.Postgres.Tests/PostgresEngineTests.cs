@@ -73,3 +73,54 @@ public sealed class PostgresEngineTests(PostgresServer server)
         }
     }
 }
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresNotificationTests(PostgresServer server)
+{
+    [Fact]
+    public async Task SendAsync_FromAnotherNode_WakesIdleWorkerWithoutPolling()
+    {
+        var schema = PostgresServer.NewSchema();
+        void Functions(BatonBuilder b) => b.AddFunction<object>("ping", f => f.OnEvent("t/ping"), ctx => ctx.Step.Run("pong", () => Task.FromResult(1)));
+
+        // The worker's poll interval is an hour of a clock nobody advances: only a notification can wake it.
+        await using var worker = await BatonTestHost.StartAsync(
+            b =>
+            {
+                Functions(b);
+                b.Configure(o => o.PollInterval = TimeSpan.FromHours(1));
+            },
+            useStore: b => b.UsePostgres(server.ConnectionString, o => o.Schema = schema));
+        await WaitUntilListeningAsync(schema);
+        await using var sender = await BatonTestHost.StartAsync(
+            b =>
+            {
+                Functions(b);
+                b.Configure(o => o.RunWorker = false);
+            },
+            useStore: b => b.UsePostgres(server.ConnectionString, o => o.Schema = schema));
+
+        var eventId = await sender.SendAsync("t/ping");
+        var runId = await sender.WaitForRunOfEventAsync(eventId);
+        var run = await worker.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Completed, run.Status);
+    }
+
+    /// <summary>Waits (by querying, not sleeping) until the worker's listener session has run its LISTEN.</summary>
+    private async Task WaitUntilListeningAsync(string schema)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            await using var command = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM pg_stat_activity WHERE query = $1", connection);
+            command.Parameters.AddWithValue($"LISTEN \"baton_{schema}\"");
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(timeout.Token)) > 0)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -57,6 +57,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 
         Log.WorkerStarted(_engine.Logger, Options.WorkerId, _engine.Store.ProviderName, _engine.Registry.Count);
         _dispatcher = Task.Run(DispatchLoopAsync, CancellationToken.None);
+        _loops.Add(Task.Run(() => _engine.Store.WatchForWorkAsync(_engine.WorkAvailable.Set, _stopping.Token), CancellationToken.None));
         _loops.Add(Task.Run(HeartbeatLoopAsync, CancellationToken.None));
         foreach (var function in _engine.Registry.All)
         {

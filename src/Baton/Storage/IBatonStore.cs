@@ -19,6 +19,12 @@ public interface IBatonStore : IAsyncDisposable
     /// </summary>
     IStoreWriter OpenWriter();
 
+    /// <summary>
+    /// Calls <paramref name="wake"/> whenever another process commits work that may be due now, until cancelled.
+    /// A provider without cross-process notifications returns at once; workers then rely on their poll interval.
+    /// </summary>
+    Task WatchForWorkAsync(Action wake, CancellationToken cancellationToken);
+
     /// <summary>Reads one run, or null.</summary>
     Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken);
 
