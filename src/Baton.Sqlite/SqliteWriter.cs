@@ -119,7 +119,7 @@ internal sealed class SqliteWriter : IStoreWriter
             """,
             "$status", "$now", "$output", "$error", "$progress", "$id", "$owner", "$token");
         _resolveParentStep = _resolveWaitStep;
-        _heartbeat = Prepare("UPDATE runs SET due_at = $until WHERE lease_owner = $owner AND status = 1", "$until", "$owner");
+        _heartbeat = Prepare($"UPDATE runs SET due_at = $until WHERE {Fence}", "$until", "$id", "$owner", "$token");
         _progress = Prepare($"UPDATE runs SET progress = $progress WHERE {Fence}", "$progress", "$id", "$owner", "$token");
         _cancel = Prepare(
             """
@@ -283,7 +283,16 @@ internal sealed class SqliteWriter : IStoreWriter
     }
 
     public ValueTask<int> HeartbeatAsync(HeartbeatCommand command, CancellationToken cancellationToken)
-        => ValueTask.FromResult(_heartbeat.Bind(Db.Ms(command.LeaseUntil), command.Owner).Execute());
+    {
+        var until = Db.Ms(command.LeaseUntil);
+        var extended = 0;
+        foreach (var lease in command.Leases)
+        {
+            extended += _heartbeat.Bind(until, lease.RunId, lease.Owner, lease.Token).Execute();
+        }
+
+        return ValueTask.FromResult(extended);
+    }
 
     public ValueTask<FenceResult> SaveProgressAsync(ProgressCommand command, CancellationToken cancellationToken)
     {

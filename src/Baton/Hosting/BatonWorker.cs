@@ -17,6 +17,10 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 {
     private readonly BatonEngine _engine;
     private readonly ConcurrentDictionary<string, RunExecution> _running = new(StringComparer.Ordinal);
+
+    // Every lease this worker holds, with its execution, from the claim until the outcome is recorded (or given up).
+    // Heartbeats extend exactly these leases, so a run given up after an error is claimed again when its lease runs out.
+    private readonly ConcurrentDictionary<LeaseRef, Task> _claims = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _heartbeatStop = new();
     private readonly List<Task> _loops = [];
@@ -157,24 +161,25 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     private void Start(ClaimedRun run, DateTimeOffset now)
     {
         _engine.Changes.Publish(new RunChange(run.RunId, run.FunctionId, RunStatus.Running));
-        var task = ExecuteAsync(run, now);
+        var lease = new LeaseRef(run.RunId, Options.WorkerId, run.Token);
+        var task = ExecuteAsync(run, lease, now);
+        _claims[lease] = task;
         task.ContinueWith(
             (finished, state) =>
             {
-                var (worker, id) = ((BatonWorker, string))state!;
-                worker._running.TryRemove(id, out _);
+                var (worker, held) = ((BatonWorker, LeaseRef))state!;
+                worker._claims.TryRemove(held, out _);
                 worker._engine.WorkAvailable.Set();
             },
-            (this, run.RunId),
+            (this, lease),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 
-    private async Task ExecuteAsync(ClaimedRun run, DateTimeOffset claimedAt)
+    private async Task ExecuteAsync(ClaimedRun run, LeaseRef lease, DateTimeOffset claimedAt)
     {
         await Task.Yield();
-        var lease = new LeaseRef(run.RunId, Options.WorkerId, run.Token);
         if (_engine.Registry.Find(run.FunctionId) is not { } function)
         {
             var error = new ErrorInfo("FunctionNotFound", $"Function '{run.FunctionId}' is not registered in this process");
@@ -192,12 +197,19 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
             {
                 var execution = new RunExecution(_engine, run, function, steps, scope.ServiceProvider);
                 _running[run.RunId] = execution;
-                if (_stopping.IsCancellationRequested)
+                try
                 {
-                    execution.Drain();
-                }
+                    if (_stopping.IsCancellationRequested)
+                    {
+                        execution.Drain();
+                    }
 
-                await execution.ExecuteAsync().ConfigureAwait(false);
+                    await execution.ExecuteAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    _running.TryRemove(KeyValuePair.Create(run.RunId, execution));
+                }
             }
         }
         catch (Exception e)
@@ -221,14 +233,15 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
                 return;
             }
 
-            if (_running.IsEmpty)
+            var leases = _claims.Keys.ToArray();
+            if (leases.Length == 0)
             {
                 continue;
             }
 
             try
             {
-                await _engine.Writer.HeartbeatAsync(new HeartbeatCommand(Options.WorkerId, _engine.Time.GetUtcNow() + Options.LeaseDuration)).ConfigureAwait(false);
+                await _engine.Writer.HeartbeatAsync(new HeartbeatCommand(leases, _engine.Time.GetUtcNow() + Options.LeaseDuration)).ConfigureAwait(false);
             }
             catch (Exception e)
             {
