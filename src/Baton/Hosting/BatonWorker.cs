@@ -30,8 +30,8 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         _engine = engine;
     }
 
-    /// <summary>Runs executing in this process now.</summary>
-    public int InFlight => _running.Count;
+    /// <summary>Runs leased by this process now (starting, executing or recording their outcome).</summary>
+    public int InFlight => _claims.Count;
 
     private BatonOptions Options => _engine.Options;
 
@@ -111,7 +111,8 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         {
             try
             {
-                var free = Options.MaxConcurrentRuns - _running.Count;
+                // Claims count from the moment they are leased: a run still loading its history holds a slot too.
+                var free = Options.MaxConcurrentRuns - _claims.Count;
                 var now = _engine.Time.GetUtcNow();
                 DateTimeOffset? nextDue = null;
                 if (free > 0)
