@@ -19,11 +19,13 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     private readonly ConcurrentDictionary<string, RunExecution> _running = new(StringComparer.Ordinal);
 
     // Every lease this worker holds, with its execution, from the claim until the outcome is recorded (or given up).
-    // Heartbeats extend exactly these leases, so a run given up after an error is claimed again when its lease runs out.
+    // Heartbeats extend exactly these leases, so a run given up after an error is claimed again when its lease runs
+    // out; shutdown waits for all of them, including runs still loading their history.
     private readonly ConcurrentDictionary<LeaseRef, Task> _claims = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _heartbeatStop = new();
     private readonly List<Task> _loops = [];
+    private Task? _dispatch;
 
     public BatonWorker(BatonEngine engine)
     {
@@ -44,7 +46,8 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         }
 
         Log.WorkerStarted(_engine.Logger, Options.WorkerId, _engine.Store.ProviderName, _engine.Registry.Count);
-        _loops.Add(Task.Run(DispatchLoopAsync, CancellationToken.None));
+        _dispatch = Task.Run(DispatchLoopAsync, CancellationToken.None);
+        _loops.Add(_dispatch);
         _loops.Add(Task.Run(HeartbeatLoopAsync, CancellationToken.None));
         foreach (var function in _engine.Registry.All)
         {
@@ -62,16 +65,23 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
             return;
         }
 
-        Log.WorkerStopping(_engine.Logger, Options.WorkerId, _running.Count);
+        Log.WorkerStopping(_engine.Logger, Options.WorkerId, _claims.Count);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var execution in _running.Values)
-        {
-            execution.Drain();
-        }
-
         try
         {
-            await Task.WhenAll(_running.Values.Select(e => e.Completion)).WaitAsync(Options.ShutdownGracePeriod, _engine.Time, cancellationToken).ConfigureAwait(false);
+            // Nothing is claimed after this: let the dispatcher finish a claim it may be making and start what it got.
+            if (_dispatch is not null)
+            {
+                await _dispatch.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var execution in _running.Values)
+            {
+                execution.Drain();
+            }
+
+            // Every claimed run, including one still loading its history: it drains itself as soon as it starts.
+            await Task.WhenAll(_claims.Values).WaitAsync(Options.ShutdownGracePeriod, _engine.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
@@ -181,15 +191,15 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     private async Task ExecuteAsync(ClaimedRun run, LeaseRef lease, DateTimeOffset claimedAt)
     {
         await Task.Yield();
-        if (_engine.Registry.Find(run.FunctionId) is not { } function)
-        {
-            var error = new ErrorInfo("FunctionNotFound", $"Function '{run.FunctionId}' is not registered in this process");
-            await _engine.Writer.FinishAsync(new FinishRunCommand { Lease = lease, Status = RunStatus.Failed, Error = error, Now = claimedAt }).ConfigureAwait(false);
-            return;
-        }
-
         try
         {
+            if (_engine.Registry.Find(run.FunctionId) is not { } function)
+            {
+                var error = new ErrorInfo("FunctionNotFound", $"Function '{run.FunctionId}' is not registered in this process");
+                await _engine.Writer.FinishAsync(new FinishRunCommand { Lease = lease, Status = RunStatus.Failed, Error = error, Now = claimedAt }).ConfigureAwait(false);
+                return;
+            }
+
             IReadOnlyList<StepInfo> steps = run.StepCount == 0
                 ? []
                 : await _engine.Store.GetStepsAsync(run.RunId, includeAttempts: false, CancellationToken.None).ConfigureAwait(false);
