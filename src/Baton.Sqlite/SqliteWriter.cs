@@ -131,6 +131,9 @@ internal sealed class SqliteWriter : IStoreWriter
         _runExists = Prepare("SELECT COUNT(*) FROM runs WHERE id = $id", "$id");
     }
 
+    /// <summary>The writer's own connection, whose per-connection settings (synchronous, busy timeout) tests inspect.</summary>
+    internal SqliteConnection Connection => _connection;
+
     public ValueTask BeginAsync(CancellationToken cancellationToken)
     {
         _begin.Execute();
