@@ -104,7 +104,7 @@ internal sealed class PostgresWriter : IStoreWriter
                 RETURNING r.id, r.function_id, r.trigger, r.lease_token, r.attempt, r.claims, r.created_at, r.started_at, r.progress)
             SELECT id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress, NULL::bigint FROM claimed
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT MIN(due_at) FROM {s}.runs WHERE due_at > $3)
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT MIN(due_at) FROM {s}.runs WHERE due_at > $3 AND (lease_owner IS NULL OR lease_owner <> $1))
             """,
             Text, Big, Big, Int);
         // The fence and the write in one round trip: the step is written only while the lease holds, and the
@@ -146,7 +146,12 @@ internal sealed class PostgresWriter : IStoreWriter
             SELECT parent_run_id, parent_step_id FROM finished
             """,
             Text, Text, Big, Small, Big, Text, Text, Text);
-        _heartbeat = Prepare($"UPDATE {s}.runs SET due_at = $1 WHERE id = ANY($2) AND lease_owner = $3 AND status = 1", Big, NpgsqlDbType.Array | Text, Text);
+        _heartbeat = Prepare(
+            $"""
+            UPDATE {s}.runs r SET due_at = $1 FROM unnest($2, $3, $4) AS l (id, owner, token)
+            WHERE r.id = l.id AND r.lease_owner = l.owner AND r.lease_token = l.token
+            """,
+            Big, TextArray, TextArray, BigArray);
         _progress = Prepare($"UPDATE {s}.runs SET progress = $4 WHERE {fence}", Text, Text, Big, Text);
         _cancel = Prepare(
             $"""
@@ -313,9 +318,11 @@ internal sealed class PostgresWriter : IStoreWriter
     }
 
     public async ValueTask<int> HeartbeatAsync(HeartbeatCommand command, CancellationToken cancellationToken)
-        => command.RunIds.Count == 0
+        => command.Leases.Count == 0
             ? 0
-            : await _heartbeat.Bind(Pg.Ms(command.LeaseUntil), command.RunIds.ToArray(), command.Owner).ExecuteAsync().ConfigureAwait(false);
+            : await _heartbeat.Bind(
+                Pg.Ms(command.LeaseUntil), command.Leases.Select(l => l.RunId).ToArray(), command.Leases.Select(l => l.Owner).ToArray(),
+                command.Leases.Select(l => l.Token).ToArray()).ExecuteAsync().ConfigureAwait(false);
 
     public async ValueTask<FenceResult> SaveProgressAsync(ProgressCommand command, CancellationToken cancellationToken)
     {

@@ -12,7 +12,11 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Normal;
 
-    /// <summary>How long a connection waits for a lock held by another process. Default is 5 seconds.</summary>
+    /// <summary>
+    /// How long a connection waits for a lock held by another process. Default is 5 seconds; at least 1 second,
+    /// rounded up to whole seconds (Microsoft.Data.Sqlite counts its lock retries in seconds, and 0 would mean
+    /// waiting forever).
+    /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     internal void Validate()
@@ -22,9 +26,11 @@ public sealed class SqliteStoreOptions
             throw new ArgumentException("The SQLite database path must not be empty", nameof(Path));
         }
 
-        if (BusyTimeout < TimeSpan.Zero)
+        if (BusyTimeout < TimeSpan.FromSeconds(1))
         {
-            throw new ArgumentException("BusyTimeout must not be negative", nameof(BusyTimeout));
+            // Microsoft.Data.Sqlite retries locked commands until a timeout in whole seconds where 0 means "forever",
+            // so a shorter value would not be honored and 0 would hang every locked write.
+            throw new ArgumentException("BusyTimeout must be at least 1 second", nameof(BusyTimeout));
         }
     }
 }

@@ -123,9 +123,7 @@ internal sealed class SqliteWriter : IStoreWriter
             """,
             "$status", "$now", "$output", "$error", "$progress", "$id", "$owner", "$token");
         _resolveParentStep = _resolveWaitStep;
-        _heartbeat = Prepare(
-            "UPDATE runs SET due_at = $until WHERE id IN (SELECT value FROM json_each($ids)) AND lease_owner = $owner AND status = 1",
-            "$until", "$ids", "$owner");
+        _heartbeat = Prepare($"UPDATE runs SET due_at = $until WHERE {Fence}", "$until", "$id", "$owner", "$token");
         _progress = Prepare($"UPDATE runs SET progress = $progress WHERE {Fence}", "$progress", "$id", "$owner", "$token");
         _cancel = Prepare(
             """
@@ -136,6 +134,9 @@ internal sealed class SqliteWriter : IStoreWriter
             "$reason", "$now", "$id");
         _runExists = Prepare("SELECT COUNT(*) FROM runs WHERE id = $id", "$id");
     }
+
+    /// <summary>The writer's own connection, whose per-connection settings (synchronous, busy timeout) tests inspect.</summary>
+    internal SqliteConnection Connection => _connection;
 
     public ValueTask BeginAsync(CancellationToken cancellationToken)
     {
@@ -294,9 +295,16 @@ internal sealed class SqliteWriter : IStoreWriter
     }
 
     public ValueTask<int> HeartbeatAsync(HeartbeatCommand command, CancellationToken cancellationToken)
-        => ValueTask.FromResult(command.RunIds.Count == 0
-            ? 0
-            : _heartbeat.Bind(Db.Ms(command.LeaseUntil), JsonSerializer.Serialize(command.RunIds, Internal.BatonJson.Options), command.Owner).Execute());
+    {
+        var until = Db.Ms(command.LeaseUntil);
+        var extended = 0;
+        foreach (var lease in command.Leases)
+        {
+            extended += _heartbeat.Bind(until, lease.RunId, lease.Owner, lease.Token).Execute();
+        }
+
+        return ValueTask.FromResult(extended);
+    }
 
     public ValueTask<FenceResult> SaveProgressAsync(ProgressCommand command, CancellationToken cancellationToken)
     {

@@ -140,7 +140,7 @@ internal sealed class RunWriter : IAsyncDisposable
                 return true;
             }
 
-            if (attempt < MaxTransientAttempts && writer.IsTransient(error))
+            if (attempt < MaxTransientAttempts && (error is StorageException { IsTransient: true } || writer.IsTransient(error)))
             {
                 continue;
             }

@@ -9,43 +9,34 @@ using Microsoft.Extensions.Hosting;
 namespace Baton.Hosting;
 
 /// <summary>
-/// The hosted worker: claims due runs in batches (woken by commits, by the next due time, or by the poll
-/// interval), executes them, heartbeats their leases, fires cron ticks, and on shutdown stops claiming,
-/// lets in-flight steps finish within the grace period and releases what is left.
+/// The hosted worker: claims due runs in batches (woken by commits, by other nodes' notifications, by the
+/// next due time, or by the poll interval), executes them, heartbeats their leases, fires cron ticks, and
+/// on shutdown stops claiming, lets in-flight steps finish within the grace period and releases what is left.
 /// </summary>
 internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 {
     private readonly BatonEngine _engine;
     private readonly ConcurrentDictionary<string, RunExecution> _running = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task> _executing = new(StringComparer.Ordinal);
+
+    // Every lease this worker holds, with its execution, from the claim until the outcome is recorded (or given up).
+    // Heartbeats extend exactly these leases, so a run given up after an error is claimed again when its lease runs
+    // out; capacity counts them; shutdown waits for all of them, including runs still loading their history.
+    private readonly ConcurrentDictionary<LeaseRef, Task> _claims = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _heartbeatStop = new();
     private readonly List<Task> _loops = [];
-    private DateTimeOffset _lastHeartbeat;
     private Task _dispatcher = Task.CompletedTask;
+    private long _lastHeartbeatTicks;
 
     public BatonWorker(BatonEngine engine)
     {
         _engine = engine;
     }
 
-    /// <summary>Runs executing in this process now.</summary>
-    public int InFlight => _running.Count;
+    /// <summary>Runs leased by this process now (starting, executing or recording their outcome).</summary>
+    public int InFlight => _claims.Count;
 
     private BatonOptions Options => _engine.Options;
-
-    private async Task HeartbeatAsync(DateTimeOffset now)
-    {
-        _lastHeartbeat = now;
-        try
-        {
-            await _engine.Writer.HeartbeatAsync(new HeartbeatCommand(Options.WorkerId, now + Options.LeaseDuration, _running.Keys.ToArray())).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            Log.HeartbeatFailed(_engine.Logger, e);
-        }
-    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -75,19 +66,19 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
             return;
         }
 
-        Log.WorkerStopping(_engine.Logger, Options.WorkerId, _running.Count);
+        Log.WorkerStopping(_engine.Logger, Options.WorkerId, _claims.Count);
         await _stopping.CancelAsync().ConfigureAwait(false);
-
-        // No claim may start executions behind our back while we drain.
-        await _dispatcher.ConfigureAwait(false);
-        foreach (var execution in _running.Values)
-        {
-            execution.Drain();
-        }
-
         try
         {
-            await Task.WhenAll(_executing.Values).WaitAsync(Options.ShutdownGracePeriod, _engine.Time, cancellationToken).ConfigureAwait(false);
+            // Nothing is claimed after this: let the dispatcher finish a claim it may be making and start what it got.
+            await _dispatcher.WaitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var execution in _running.Values)
+            {
+                execution.Drain();
+            }
+
+            // Every claimed run, including one still loading its history: it drains itself as soon as it starts.
+            await Task.WhenAll(_claims.Values).WaitAsync(Options.ShutdownGracePeriod, _engine.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
@@ -127,10 +118,11 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         {
             try
             {
-                var free = Options.MaxConcurrentRuns - _running.Count;
+                // Claims count from the moment they are leased: a run still loading its history holds a slot too.
+                var free = Options.MaxConcurrentRuns - _claims.Count;
                 var now = _engine.Time.GetUtcNow();
                 DateTimeOffset? nextDue = null;
-                if (!_running.IsEmpty && now - _lastHeartbeat >= Options.EffectiveHeartbeat)
+                if (!_claims.IsEmpty && now.UtcTicks - Interlocked.Read(ref _lastHeartbeatTicks) >= Options.EffectiveHeartbeat.Ticks)
                 {
                     // The clock jumped or the heartbeat loop stalled: renew our leases before claiming, so this
                     // worker never re-claims a run it is still executing. The writer applies both in order.
@@ -190,36 +182,36 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         }
 
         // Registered before it starts, so the removal below can never run first.
-        var start = new Task<Task>(() => ExecuteAsync(run, now));
+        var lease = new LeaseRef(run.RunId, Options.WorkerId, run.Token);
+        var start = new Task<Task>(() => ExecuteAsync(run, lease, now));
         var task = start.Unwrap();
-        _executing[run.RunId] = task;
+        _claims[lease] = task;
         task.ContinueWith(
             (finished, state) =>
             {
-                var (worker, id) = ((BatonWorker, string))state!;
-                worker._running.TryRemove(id, out _);
-                worker._executing.TryRemove(id, out _);
+                var (worker, held) = ((BatonWorker, LeaseRef))state!;
+                worker._claims.TryRemove(held, out _);
                 worker._engine.WorkAvailable.Set();
             },
-            (this, run.RunId),
+            (this, lease),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
         start.Start(TaskScheduler.Default);
     }
 
-    private async Task ExecuteAsync(ClaimedRun run, DateTimeOffset claimedAt)
+    private async Task ExecuteAsync(ClaimedRun run, LeaseRef lease, DateTimeOffset claimedAt)
     {
-        var lease = new LeaseRef(run.RunId, Options.WorkerId, run.Token);
-        if (_engine.Registry.Find(run.FunctionId) is not { } function)
-        {
-            var error = new ErrorInfo("FunctionNotFound", $"Function '{run.FunctionId}' is not registered in this process");
-            await _engine.Writer.FinishAsync(new FinishRunCommand { Lease = lease, Status = RunStatus.Failed, Error = error, Now = claimedAt }).ConfigureAwait(false);
-            return;
-        }
-
         try
         {
+            if (_engine.Registry.Find(run.FunctionId) is not { } function)
+            {
+                var error = new ErrorInfo("FunctionNotFound", $"Function '{run.FunctionId}' is not registered in this process");
+                await _engine.Writer.FinishAsync(new FinishRunCommand { Lease = lease, Status = RunStatus.Failed, Error = error, Now = claimedAt }).ConfigureAwait(false);
+                return;
+            }
+
+            // A run claimed for the first time has no steps yet: nothing to load.
             IReadOnlyList<StepInfo> steps = run.Claims == 1
                 ? []
                 : await _engine.Store.GetStepsAsync(run.RunId, includeAttempts: false, CancellationToken.None).ConfigureAwait(false);
@@ -228,17 +220,24 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
             {
                 var execution = new RunExecution(_engine, run, function, steps, scope.ServiceProvider);
                 _running[run.RunId] = execution;
-                if (_stopping.IsCancellationRequested)
+                try
                 {
-                    execution.Drain();
-                }
+                    if (_stopping.IsCancellationRequested)
+                    {
+                        execution.Drain();
+                    }
 
-                await execution.ExecuteAsync().ConfigureAwait(false);
+                    await execution.ExecuteAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    _running.TryRemove(KeyValuePair.Create(run.RunId, execution));
+                }
             }
         }
         catch (Exception e)
         {
-            // Nothing was recorded for this execution: the lease expires and the run resumes.
+            // Nothing was recorded for this execution: its lease is no longer extended, expires, and the run resumes.
             Log.ExecutionError(_engine.Logger, run.RunId, e);
         }
     }
@@ -257,10 +256,23 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
                 return;
             }
 
-            if (!_running.IsEmpty)
+            if (!_claims.IsEmpty)
             {
                 await HeartbeatAsync(_engine.Time.GetUtcNow()).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task HeartbeatAsync(DateTimeOffset now)
+    {
+        Interlocked.Exchange(ref _lastHeartbeatTicks, now.UtcTicks);
+        try
+        {
+            await _engine.Writer.HeartbeatAsync(new HeartbeatCommand(_claims.Keys.ToArray(), now + Options.LeaseDuration)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.HeartbeatFailed(_engine.Logger, e);
         }
     }
 }

@@ -254,11 +254,13 @@ public sealed record FinishRunCommand
     public required DateTimeOffset Now { get; init; }
 }
 
-/// <summary>Extend the leases of the runs an owner is executing.</summary>
-/// <param name="Owner">Worker id.</param>
+/// <summary>
+/// Extend the leases of the runs a worker is executing. Only those: a run the worker claimed but gave up
+/// (an engine or storage error) must see its lease run out, so that it is claimed again.
+/// </summary>
+/// <param name="Leases">The leases to extend; one that is no longer held (claimed elsewhere, released, cancelled) is left alone.</param>
 /// <param name="LeaseUntil">New expiry.</param>
-/// <param name="RunIds">The runs executing in the worker (a run it no longer holds is left alone).</param>
-public sealed record HeartbeatCommand(string Owner, DateTimeOffset LeaseUntil, IReadOnlyList<string> RunIds);
+public sealed record HeartbeatCommand(IReadOnlyList<LeaseRef> Leases, DateTimeOffset LeaseUntil);
 
 /// <summary>Persist progress.</summary>
 /// <param name="Lease">The lease.</param>

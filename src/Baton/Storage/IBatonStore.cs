@@ -69,7 +69,7 @@ public interface IStoreWriter : IAsyncDisposable
     /// <summary>Completes, fails or cancels a leased run; resolves a parent's invoke step; starts its failure handler.</summary>
     ValueTask<FenceResult> FinishRunAsync(FinishRunCommand command, CancellationToken cancellationToken);
 
-    /// <summary>Extends the leases of all runs held by an owner.</summary>
+    /// <summary>Extends the given leases that are still held (same owner and token); returns how many were extended.</summary>
     ValueTask<int> HeartbeatAsync(HeartbeatCommand command, CancellationToken cancellationToken);
 
     /// <summary>Persists progress of a leased run.</summary>

@@ -1,0 +1,62 @@
+// A Baton worker process driven by the durability tests (see Baton.Sqlite.Tests/Durability).
+//
+//   dotnet Baton.TestWorker.dll --db <file> --journal <file> [--send <event id>] [--block <step id>] [--steps <n>]
+//
+// It hosts Baton on the SQLite file with a short lease, so a killed worker's run is claimable again
+// within seconds. It runs one multi-step function and reports on stdout, one line each:
+//   READY <pid>                   the host has started
+//   SENT <event id>               --send: the event was acknowledged (durably stored)
+//   STEP-START <step id>          a step body began (after its journal line was written)
+//   STEP-DONE <step id>           a step body returned
+//   RUN-DONE <run id> <status>    the run finished; the process then stops gracefully and exits 0
+// Every step body first appends "exec <run id> <step id>" to the journal file, so the journal lists every
+// execution of every step, including one cut short by a kill. With --block, that step waits until the
+// process is killed.
+using Baton;
+using Baton.TestWorker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+var arguments = WorkerArguments.Parse(args);
+var protocol = new Protocol(arguments.JournalPath);
+
+var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+
+// stdout carries the protocol; logs go to stderr, which the tests show when something fails.
+builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddBaton()
+    .UseSqlite(arguments.DatabasePath)
+    .Configure(o =>
+    {
+        o.LeaseDuration = TimeSpan.FromSeconds(2);
+        o.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+        o.PollInterval = TimeSpan.FromMilliseconds(200);
+        o.ShutdownGracePeriod = TimeSpan.FromSeconds(5);
+    })
+    .AddMultiStep(protocol, arguments.BlockAtStep);
+
+using var host = builder.Build();
+var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+using var subscription = host.Services.GetRequiredService<ChangeFeed>().Subscribe(change =>
+{
+    if (change is RunChange { Applied: true, FunctionId: MultiStep.FunctionId, Status: RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled } run)
+    {
+        protocol.Say($"RUN-DONE {run.RunId} {run.Status}");
+        finished.TrySetResult();
+    }
+});
+
+await host.StartAsync();
+protocol.Say($"READY {Environment.ProcessId}");
+
+if (arguments.SendEventId is { } eventId)
+{
+    var client = host.Services.GetRequiredService<IBatonClient>();
+    await client.SendAsync(new EventMessage(MultiStep.EventName, new MultiStepRequest(arguments.Steps)) { Id = eventId });
+    protocol.Say($"SENT {eventId}");
+}
+
+await finished.Task;
+await host.StopAsync();
+return 0;
