@@ -41,6 +41,8 @@ internal sealed partial class RunExecution
         var timeout = options?.Timeout ?? Function.StepTimeout;
         var startedAt = Time.GetUtcNow();
         var clock = Stopwatch.GetTimestamp();
+        // The span covers the attempt only, and is stopped explicitly before any path that pauses this code for good
+        // (a retry backoff, a lost lease): a paused await never reaches the end of the using scope.
         using var activity = BatonDiagnostics.Source.HasListeners() ? StartStepActivity(request.Id, StepKind.Run, attempt) : null;
         T result;
         try
@@ -51,17 +53,21 @@ internal sealed partial class RunExecution
         {
             BatonDiagnostics.StepFinished(Function.Id, StepKind.Run, Stopwatch.GetElapsedTime(clock));
             activity?.SetTag(BatonDiagnostics.OutcomeTag, "failed");
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            activity?.Stop();
             return await RecordFailedAttemptAsync<T>(request, recorded, attempt, retry, startedAt, e).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // The run itself was stopped (finish timeout); its outcome is already settled.
+            activity?.Stop();
             Exit();
             return await Paused<T>().ConfigureAwait(false);
         }
 
         BatonDiagnostics.StepFinished(Function.Id, StepKind.Run, Stopwatch.GetElapsedTime(clock));
         activity?.SetTag(BatonDiagnostics.OutcomeTag, "completed");
+        activity?.Stop();
         var write = new StepWrite
         {
             StepId = request.Id,
@@ -476,7 +482,9 @@ internal sealed partial class RunExecution
         {
             if (recorded.Kind != kind || recorded.Position != position)
             {
-                throw Nondeterministic(position, $"{recorded.Id} ({recorded.Kind} at #{recorded.Position})", $"{id} ({kind})");
+                // Name the step history holds at this position (the one the code no longer asks for), not only the moved one.
+                var expected = _historyByPosition.GetValueOrDefault(position) ?? recorded;
+                throw Nondeterministic(position, $"{expected.Id} ({expected.Kind})", $"{id} ({kind}, recorded at #{recorded.Position})");
             }
 
             return new StepRequest(id, name, position, recorded);

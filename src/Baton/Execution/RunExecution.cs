@@ -258,8 +258,21 @@ internal sealed partial class RunExecution
             Log.ExecutionError(Logger, Lease.RunId, e);
         }
 
-        activity?.SetTag(BatonDiagnostics.OutcomeTag, outcome.Kind.ToString());
+        activity?.SetTag(BatonDiagnostics.OutcomeTag, OutcomeTagValue(outcome));
+        if (outcome.Kind == OutcomeKind.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
+        }
     }
+
+    /// <summary>The documented value of <see cref="BatonDiagnostics.OutcomeTag"/> for an outcome.</summary>
+    private static string OutcomeTagValue(Outcome outcome) => outcome.Kind switch
+    {
+        OutcomeKind.Completed => "completed",
+        OutcomeKind.Failed => "failed",
+        OutcomeKind.Suspended => outcome.Attempt is null ? "suspended" : "retrying",
+        _ => "lease_lost",
+    };
 
     private async Task FinishAsync(FinishRunCommand command)
     {

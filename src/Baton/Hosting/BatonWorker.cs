@@ -42,11 +42,14 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         Log.WorkerStarted(_engine.Logger, Options.WorkerId, _engine.Store.ProviderName, _engine.Registry.Count);
         _loops.Add(Task.Run(DispatchLoopAsync, CancellationToken.None));
         _loops.Add(Task.Run(HeartbeatLoopAsync, CancellationToken.None));
+        // Schedules count from now, taken here rather than when their loops first run, so no tick is skipped.
+        var startedAt = _engine.Time.GetUtcNow();
         foreach (var function in _engine.Registry.All)
         {
             foreach (var cron in function.CronTriggers)
             {
-                _loops.Add(Task.Run(() => new CronScheduler(_engine, function, cron).RunAsync(_stopping.Token), CancellationToken.None));
+                var scheduler = new CronScheduler(_engine, function, cron, startedAt);
+                _loops.Add(Task.Run(() => scheduler.RunAsync(_stopping.Token), CancellationToken.None));
             }
         }
     }
@@ -156,6 +159,11 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 
     private void Start(ClaimedRun run, DateTimeOffset now)
     {
+        if (run.DueAt is { } due)
+        {
+            BatonDiagnostics.RecordQueueLag(run.FunctionId, now - due);
+        }
+
         _engine.Changes.Publish(new RunChange(run.RunId, run.FunctionId, RunStatus.Running));
         var task = ExecuteAsync(run, now);
         task.ContinueWith(

@@ -9,17 +9,25 @@ namespace Baton.Hosting;
 /// Fires one cron trigger. Each tick is an event whose id is derived from the function, trigger and tick
 /// time, so when several nodes fire the same tick the store's event-id deduplication keeps exactly one run.
 /// </summary>
+/// <remarks>
+/// The next tick is computed from the last tick fired (at first, from when the worker started), never from
+/// the clock: a clock that lands exactly on a tick, or moves past it before the loop looks, still fires it.
+/// Ticks missed while the process was paused (or a test clock jumped) fire once, as the latest due tick.
+/// </remarks>
 internal sealed class CronScheduler
 {
     private readonly BatonEngine _engine;
     private readonly FunctionDefinition _function;
     private readonly CompiledCronTrigger _trigger;
+    private DateTimeOffset _last;
 
-    public CronScheduler(BatonEngine engine, FunctionDefinition function, CompiledCronTrigger trigger)
+    /// <summary>Creates the scheduler; the first tick is the first one after <paramref name="from"/>.</summary>
+    public CronScheduler(BatonEngine engine, FunctionDefinition function, CompiledCronTrigger trigger, DateTimeOffset from)
     {
         _engine = engine;
         _function = function;
         _trigger = trigger;
+        _last = from;
     }
 
     /// <summary>The event that stands for one tick.</summary>
@@ -34,14 +42,17 @@ internal sealed class CronScheduler
         var time = _engine.Time;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var now = time.GetUtcNow();
-            var next = _trigger.Cron.GetNextOccurrence(now, _trigger.Zone);
-            if (next is not { } tick)
+            if (_trigger.Cron.GetNextOccurrence(_last, _trigger.Zone) is not { } tick)
             {
                 return;
             }
 
-            await Task.Delay(tick - now, time, cancellationToken).ConfigureAwait(false);
+            for (var wait = tick - time.GetUtcNow(); wait > TimeSpan.Zero; wait = tick - time.GetUtcNow())
+            {
+                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            }
+
+            tick = _trigger.Cron.GetOccurrences(tick, time.GetUtcNow(), _trigger.Zone, fromInclusive: true, toInclusive: true).LastOrDefault(tick);
             try
             {
                 var record = TickEvent(_function, _trigger, tick);
@@ -53,11 +64,7 @@ internal sealed class CronScheduler
                 Log.CronFailed(_engine.Logger, _function.Id, e);
             }
 
-            // A fake or slow clock may not have moved past the tick yet; never fire the same tick twice here.
-            while (time.GetUtcNow() < tick.AddMilliseconds(1))
-            {
-                await Task.Delay(tick.AddMilliseconds(1) - time.GetUtcNow(), time, cancellationToken).ConfigureAwait(false);
-            }
+            _last = tick;
         }
     }
 
