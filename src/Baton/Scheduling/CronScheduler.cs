@@ -47,10 +47,7 @@ internal sealed class CronScheduler
                 return;
             }
 
-            for (var wait = tick - time.GetUtcNow(); wait > TimeSpan.Zero; wait = tick - time.GetUtcNow())
-            {
-                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-            }
+            await Internal.ClockDelay.UntilAsync(time, tick, cancellationToken).ConfigureAwait(false);
 
             tick = _trigger.Cron.GetOccurrences(tick, time.GetUtcNow(), _trigger.Zone, fromInclusive: true, toInclusive: true).LastOrDefault(tick);
             try
