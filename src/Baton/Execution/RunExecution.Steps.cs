@@ -599,14 +599,7 @@ internal sealed partial class RunExecution
         {
             if (_suspendRequested && _inFlight == 0)
             {
-                var wake = _wakeAt;
-                if (Function.FinishTimeout is { } finish)
-                {
-                    var deadline = Claim.StartedAt + finish;
-                    wake = wake is null || deadline < wake ? deadline : wake;
-                }
-
-                outcome = Outcome.Suspend(_suspendStatus, wake);
+                outcome = Outcome.Suspend(_suspendStatus, _wakeAt);
             }
         }
 

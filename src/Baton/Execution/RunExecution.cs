@@ -214,6 +214,21 @@ internal sealed partial class RunExecution
         return Outcome.Retry(Time.GetUtcNow() + delay, attempt, error);
     }
 
+    /// <summary>
+    /// A parked run (sleep, wait, step or body retry) is due again no later than its finish deadline, so a run
+    /// past its deadline is failed on time rather than when its wait or backoff ends.
+    /// </summary>
+    private DateTimeOffset? WakeNoLaterThanDeadline(DateTimeOffset? wake)
+    {
+        if (Function.FinishTimeout is not { } finish)
+        {
+            return wake;
+        }
+
+        var deadline = Claim.StartedAt + finish;
+        return wake is null || deadline < wake ? deadline : wake;
+    }
+
     private Outcome FinishTimeoutOutcome(TimeSpan timeout) => Outcome.Fail(new ErrorInfo("FinishTimeout", $"Run did not finish within {timeout}"));
 
     /// <summary>Sets the outcome once; later calls lose.</summary>
@@ -239,7 +254,7 @@ internal sealed partial class RunExecution
                 case OutcomeKind.Suspended:
                     var status = outcome.Status;
                     var fence = await writer.SuspendAsync(
-                        new SuspendRunCommand(Lease, status, outcome.WakeAt, outcome.Attempt ?? Claim.Attempt, outcome.Error, progress, now),
+                        new SuspendRunCommand(Lease, status, WakeNoLaterThanDeadline(outcome.WakeAt), outcome.Attempt ?? Claim.Attempt, outcome.Error, progress, now),
                         r => _engine.Changes.Publish(new RunChange(Lease.RunId, Function.Id, status, r == FenceResult.Applied))).ConfigureAwait(false);
                     if (fence == FenceResult.LeaseLost)
                     {

@@ -36,6 +36,30 @@ public sealed class CancelRunTests
     }
 
     [Fact]
+    public async Task CancelRunAsync_Cancelled_PublishesChangeWithFunction()
+    {
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object>(
+            "sleeper",
+            f => f.OnEvent("sleep/go"),
+            async ctx => await ctx.Step.Sleep("nap", TimeSpan.FromHours(1))));
+        var runId = await host.StartRunAsync("sleep/go", null, "sleeper");
+        await host.WaitForStatusAsync(runId, RunStatus.Sleeping);
+        var changes = new List<BatonChange>();
+        using (host.Changes.Subscribe(c =>
+        {
+            lock (changes)
+            {
+                changes.Add(c);
+            }
+        }))
+        {
+            await host.Client.CancelRunAsync(runId, "stop");
+        }
+
+        Assert.Contains(new RunChange(runId, "sleeper", RunStatus.Cancelled), changes);
+    }
+
+    [Fact]
     public async Task CancelRunAsync_StepInFlight_StepFinishesThenNoFurtherStepsRun()
     {
         var logs = new LogSink();

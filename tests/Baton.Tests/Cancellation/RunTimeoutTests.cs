@@ -110,6 +110,42 @@ public sealed class RunTimeoutTests
     }
 
     [Fact]
+    public async Task FinishTimeout_RetryDueAfterDeadline_FailsAtDeadline()
+    {
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object>(
+            "bounded-retry",
+            f => f.OnEvent("job/go").FinishTimeout(TimeSpan.FromMinutes(1)),
+            _ => throw new RetryAfterException(TimeSpan.FromMinutes(10), "try later")));
+        var runId = await host.StartRunAsync("job/go", null, "bounded-retry");
+        var parked = await host.WaitForRunAsync(runId, r => r.Status == RunStatus.Queued && r.DueAt > host.Time.GetUtcNow());
+
+        host.Advance(TimeSpan.FromMinutes(1));
+        var run = await host.WaitForRunAsync(runId);
+
+        Assert.Equal(BatonTestHost.DefaultStart.AddMinutes(1), parked.DueAt);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal("FinishTimeout", run.Error!.Type);
+        Assert.Equal(BatonTestHost.DefaultStart.AddMinutes(1), run.FinishedAt);
+    }
+
+    [Fact]
+    public async Task FinishTimeout_StepRetryDueAfterDeadline_FailsAtDeadline()
+    {
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object>(
+            "bounded-step-retry",
+            f => f.OnEvent("job/go").FinishTimeout(TimeSpan.FromMinutes(1)),
+            async ctx => await ctx.Step.Run("call", () => Task.FromException(new RetryAfterException(TimeSpan.FromMinutes(10), "429")))));
+        var runId = await host.StartRunAsync("job/go", null, "bounded-step-retry");
+        var parked = await host.WaitForRunAsync(runId, r => r.Status == RunStatus.Queued && r.DueAt > host.Time.GetUtcNow());
+
+        host.Advance(TimeSpan.FromMinutes(1));
+        var run = await host.WaitForRunAsync(runId);
+
+        Assert.Equal(BatonTestHost.DefaultStart.AddMinutes(1), parked.DueAt);
+        Assert.Equal("FinishTimeout", run.Error!.Type);
+    }
+
+    [Fact]
     public async Task FinishTimeout_RunFinishesInTime_Completes()
     {
         await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object>(

@@ -121,6 +121,53 @@ public sealed class OnFailureTests
     }
 
     [Fact]
+    public async Task OnFailure_RunCancelled_HandlerDoesNotRun()
+    {
+        var alerts = new Alerts();
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<Job>(
+            "cancellable",
+            f => f.OnEvent("job/submitted"),
+            async ctx => await ctx.Step.Sleep("nap", TimeSpan.FromHours(1)),
+            onFailure: ctx =>
+            {
+                alerts.Raise(ctx);
+                return Task.CompletedTask;
+            }));
+        var runId = await host.StartRunAsync("job/submitted", new Job("j-5"), "cancellable");
+        await host.WaitForStatusAsync(runId, RunStatus.Sleeping);
+
+        await host.Client.CancelRunAsync(runId, "stop");
+        host.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(RunStatus.Cancelled, (await host.WaitForRunAsync(runId)).Status);
+        Assert.Single((await host.Inspector.ListRunsAsync(new RunQuery())).Items);
+        Assert.Equal(0, alerts.Count);
+    }
+
+    [Fact]
+    public async Task OnFailure_RunTimesOut_HandlerRunsWithTimeoutError()
+    {
+        var alerts = new Alerts();
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<Job>(
+            "bounded",
+            f => f.OnEvent("job/submitted").FinishTimeout(TimeSpan.FromMinutes(5)),
+            async ctx => await ctx.Step.Sleep("nap", TimeSpan.FromHours(1)),
+            onFailure: ctx =>
+            {
+                alerts.Raise(ctx);
+                return Task.CompletedTask;
+            }));
+        var runId = await host.StartRunAsync("job/submitted", new Job("j-6"), "bounded");
+        await host.WaitForStatusAsync(runId, RunStatus.Sleeping);
+
+        host.Advance(TimeSpan.FromMinutes(5));
+        var (failure, _, _) = await alerts.Raised;
+
+        Assert.Equal(runId, failure.RunId);
+        Assert.Equal("FinishTimeout", failure.Error.Type);
+    }
+
+    [Fact]
     public async Task OnFailure_NotOverridden_NoHandlerRun()
     {
         await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<QuietJob>("quiet", f => f.OnEvent("job/submitted")));

@@ -144,6 +144,37 @@ public sealed class InvokeStepTests
     }
 
     [Fact]
+    public async Task Invoke_ChildCancelled_ParentStepFailsWithCancellation()
+    {
+        await using var host = await BatonTestHost.StartAsync(b => AddChildren(b).AddFunction<object, string>(
+            "parent",
+            f => f.OnEvent("parent/go"),
+            async ctx =>
+            {
+                try
+                {
+                    await ctx.Step.Invoke("call-slow", "slow");
+                    return "finished";
+                }
+                catch (StepFailedException e)
+                {
+                    return e.Error.Type + ": " + e.Error.Message;
+                }
+            }));
+        var parentId = await host.StartRunAsync("parent/go", null, "parent");
+        await host.WaitForStatusAsync(parentId, RunStatus.Waiting);
+        var child = (await host.WaitForRunsOfAsync("slow", 1, r => r.Status == RunStatus.Sleeping)).Single();
+
+        await host.Client.CancelRunAsync(child.Id, "not needed any more");
+        var parent = await host.WaitForRunAsync(parentId);
+
+        Assert.Equal(RunStatus.Completed, parent.Status);
+        var output = parent.OutputAs<string>()!;
+        Assert.StartsWith("RunCancelled: ", output, StringComparison.Ordinal);
+        Assert.Contains("not needed any more", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_UnknownFunction_FailsRunWithInvalidStep()
     {
         await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object>(

@@ -130,6 +130,48 @@ public sealed class WaitForEventTests
     }
 
     [Fact]
+    public async Task WaitForEvent_EventArrivesWhileRunStillExecutesAnotherStep_IsDelivered()
+    {
+        var busy = new Gate();
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object, string>(
+            "wait-while-busy",
+            f => f.OnEvent("order/created"),
+            async ctx =>
+            {
+                var wait = ctx.Step.WaitForEvent("payment", "order/paid", TimeSpan.FromHours(1), match: "data.orderId");
+                var work = ctx.Step.Run("busy", token => busy.PassAsync(token));
+                await Task.WhenAll(wait, work);
+                return (await wait)!.Id;
+            }));
+        var runId = await host.StartRunAsync("order/created", new { orderId = "o-1" }, "wait-while-busy");
+        await busy.WaitEnteredAsync();
+
+        var paid = await host.SendAsync("order/paid", new Payment("o-1", 5));
+        busy.Release();
+        var run = await host.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal(paid, run.OutputAs<string>());
+    }
+
+    [Fact]
+    public async Task WaitForEvent_RunCancelledWhileWaiting_LaterEventDoesNotResumeIt()
+    {
+        var gate = new Gate();
+        gate.Release();
+        await using var host = await StartAsync(gate);
+        var runId = await host.StartRunAsync("order/created", new { orderId = "o-1" }, "await-payment");
+        await host.WaitForStatusAsync(runId, RunStatus.Waiting);
+
+        await host.Client.CancelRunAsync(runId, "order abandoned");
+        await host.SendAsync("order/paid", new Payment("o-1", 10));
+
+        var run = await host.WaitForRunAsync(runId);
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        Assert.Equal(StepStatus.Waiting, (await host.StepsAsync(runId))[1].Status);
+    }
+
+    [Fact]
     public async Task WaitForEvent_BothMatchAndIf_FailsRunWithInvalidStep()
     {
         var gate = new Gate();

@@ -45,6 +45,23 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Runs_Cancelled_AreCountedPerFunction()
+    {
+        using var cancelled = Collect<long>("baton.runs.cancelled");
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object>(
+            "metrics-cancel",
+            f => f.OnEvent("metrics/cancel"),
+            async ctx => await ctx.Step.Sleep("nap", TimeSpan.FromHours(1))));
+        var runId = await host.StartRunAsync("metrics/cancel", null, "metrics-cancel");
+        await host.WaitForStatusAsync(runId, RunStatus.Sleeping);
+
+        await host.Client.CancelRunAsync(runId, "stop");
+        await host.Client.CancelRunAsync(runId, "again");
+
+        Assert.Equal(1, Of(cancelled, "metrics-cancel").Sum(m => m.Value));
+    }
+
+    [Fact]
     public async Task StepDuration_EachAttempt_IsRecordedWithKind()
     {
         using var duration = Collect<double>("baton.step.duration");
