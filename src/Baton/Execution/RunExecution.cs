@@ -28,6 +28,7 @@ internal sealed partial class RunExecution
     private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StepInfo> _history;
     private readonly Dictionary<int, StepInfo> _historyByPosition;
+    private readonly int _replayUntil;
     private int _nextPosition;
     private int _inFlight;
     private bool _suspendRequested;
@@ -49,6 +50,7 @@ internal sealed partial class RunExecution
         {
             _history[step.Id] = step;
             _historyByPosition[step.Position] = step;
+            _replayUntil = Math.Max(_replayUntil, step.Position + 1);
         }
 
         Progress = new ProgressReporter(this, claim.Progress);
@@ -72,6 +74,9 @@ internal sealed partial class RunExecution
     public CancellationToken RunToken => _runCts.Token;
 
     internal BatonEngine Engine => _engine;
+
+    /// <summary>True while a resumed run's code is still requesting steps that history already holds.</summary>
+    internal bool IsReplaying => Volatile.Read(ref _nextPosition) < _replayUntil;
 
     private TimeProvider Time => _engine.Time;
 

@@ -51,6 +51,17 @@ public sealed class ListEventsTests
         Assert.Equal([ids[3], ids[2]], range.Items.Select(e => e.Event.Id));
     }
 
+    [Fact]
+    public async Task ListEventsAsync_EventsReceivedInTheSameMillisecond_AreListedNewestFirst()
+    {
+        await using var host = await StartAsync();
+
+        var ids = await host.Client.SendAsync(Enumerable.Range(0, 20).Select(i => new EventMessage("billing/paid", new { i })));
+
+        var events = await host.Inspector.ListEventsAsync(new EventQuery());
+        Assert.Equal(Enumerable.Reverse(ids), events.Items.Select(e => e.Event.Id));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1001)]

@@ -42,6 +42,17 @@ public sealed class ListRunsTests
     }
 
     [Fact]
+    public async Task ListRunsAsync_RunsCreatedInTheSameMillisecond_AreListedNewestFirst()
+    {
+        await using var host = await StartAsync();
+
+        var eventIds = await host.Client.SendAsync(Enumerable.Range(0, 20).Select(i => new EventMessage("num/square", i)));
+
+        var runs = await host.Inspector.ListRunsAsync(new RunQuery { FunctionId = "square" });
+        Assert.Equal(Enumerable.Reverse(eventIds), runs.Items.Select(r => r.EventId!));
+    }
+
+    [Fact]
     public async Task ListRunsAsync_ExactlyOnePage_HasNoCursor()
     {
         await using var host = await StartAsync();

@@ -109,6 +109,40 @@ public sealed class ProgressTests
     }
 
     [Fact]
+    public async Task Report_RunResumes_ReplayedReportsDoNotMoveProgressBackwards()
+    {
+        var hold = new Gate();
+        await using var host = await BatonTestHost.StartAsync(b => b
+            .Configure(o => o.Progress.EveryReports = 100)
+            .AddFunction<object>(
+                "resumes",
+                f => f.OnEvent("resumes/go"),
+                async ctx =>
+                {
+                    for (var page = 1; page <= 3; page++)
+                    {
+                        await ctx.Step.Run("page", () => Task.FromResult(page));
+                        ctx.Progress.Report(page, 3, $"page {page}");
+                    }
+
+                    await ctx.Step.Sleep("nap", TimeSpan.FromMinutes(1));
+                    await ctx.Step.Run("hold", token => hold.PassAsync(token));
+                }));
+
+        var runId = await host.StartRunAsync("resumes/go", null, "resumes");
+        var sleeping = await host.WaitForStatusAsync(runId, RunStatus.Sleeping);
+        host.Advance(TimeSpan.FromMinutes(1));
+        await hold.WaitEnteredAsync();
+        var resumed = (await host.Inspector.GetRunAsync(runId))!.Progress;
+        hold.Release();
+        var run = await host.WaitForRunAsync(runId);
+
+        Assert.Equal(3, sleeping.Progress!.Done);
+        Assert.Equal(sleeping.Progress, resumed);
+        Assert.Equal(sleeping.Progress, run.Progress);
+    }
+
+    [Fact]
     public async Task Report_RunFails_FinalProgressIsKept()
     {
         await using var host = await BatonTestHost.StartAsync(b => b
