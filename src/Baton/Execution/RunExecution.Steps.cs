@@ -31,6 +31,17 @@ internal sealed partial class RunExecution
             }
         }
 
+        // Bad options are a bug in the code, not a failed attempt: fail at once instead of retrying them.
+        if (options?.Timeout is { } stepTimeout && stepTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidStepException(name, "StepOptions.Timeout must be positive");
+        }
+
+        if (options?.Retries is < 0 or > 1000)
+        {
+            throw new InvalidStepException(name, "StepOptions.Retries must be between 0 and 1000");
+        }
+
         if (!TryEnter())
         {
             return await Paused<T>().ConfigureAwait(false);
@@ -484,7 +495,8 @@ internal sealed partial class RunExecution
             {
                 // Name the step history holds at this position (the one the code no longer asks for), not only the moved one.
                 var expected = _historyByPosition.GetValueOrDefault(position) ?? recorded;
-                throw Nondeterministic(position, $"{expected.Id} ({expected.Kind})", $"{id} ({kind}, recorded at #{recorded.Position})");
+                var moved = recorded.Position == position ? "" : $", recorded at #{recorded.Position}";
+                throw Nondeterministic(position, $"{expected.Id} ({expected.Kind})", $"{id} ({kind}{moved})");
             }
 
             return new StepRequest(id, name, position, recorded);

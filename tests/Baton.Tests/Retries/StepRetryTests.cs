@@ -158,6 +158,32 @@ public sealed class StepRetryTests
         Assert.Equal(2, Assert.Single(await host.StepsAsync(runId)).Attempts);
     }
 
+    public static TheoryData<StepOptions> BadOptions => new()
+    {
+        new StepOptions { Retries = -1 },
+        new StepOptions { Retries = 1001 },
+        new StepOptions { Timeout = TimeSpan.Zero },
+        new StepOptions { Timeout = TimeSpan.FromSeconds(-5) },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public async Task Run_InvalidStepOptions_FailsAtOnceWithoutRunningTheStep(StepOptions options)
+    {
+        var executions = 0;
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object>(
+            "bad-options",
+            f => f.OnEvent("bad/go"),
+            async ctx => await ctx.Step.Run("call", () => Task.FromResult(++executions), options)));
+
+        var run = await host.SendAndWaitAsync("bad/go");
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(typeof(InvalidStepException).FullName, run.Error!.Type);
+        Assert.Contains("StepOptions", run.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, executions);
+    }
+
     [Fact]
     public async Task Run_FunctionRetries_SetsAttemptBudgetOfEachStep()
     {
