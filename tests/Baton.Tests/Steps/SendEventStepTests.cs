@@ -65,6 +65,32 @@ public sealed class SendEventStepTests
     }
 
     [Fact]
+    public async Task SendEvent_MatchingAWaitingRun_ResumesIt()
+    {
+        await using var host = await BatonTestHost.StartAsync(b => b
+            .AddFunction<object, int>(
+                "waiter",
+                f => f.OnEvent("job/started"),
+                async ctx =>
+                {
+                    var done = await ctx.Step.WaitForEvent("done", "job/finished", TimeSpan.FromHours(1), match: "data.jobId");
+                    return done!.Data.GetProperty("items").GetInt32();
+                })
+            .AddFunction<object>(
+                "worker",
+                f => f.OnEvent("job/work"),
+                async ctx => await ctx.Step.SendEvent("report", new EventMessage("job/finished", new { jobId = ctx.Event.Data.GetProperty("jobId").GetString(), items = 12 }))));
+        var waiterId = await host.StartRunAsync("job/started", new { jobId = "j-1" }, "waiter");
+        await host.WaitForStatusAsync(waiterId, RunStatus.Waiting);
+
+        await host.SendAsync("job/work", new { jobId = "j-1" });
+        var run = await host.WaitForRunAsync(waiterId);
+
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal("12", run.Output);
+    }
+
+    [Fact]
     public async Task SendEvent_InvalidEvent_FailsTheRun()
     {
         await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object>(
