@@ -99,12 +99,12 @@ internal sealed class PostgresWriter : IStoreWriter
             WITH claimed AS (
                 UPDATE {s}.runs r SET status = 1, lease_owner = $1, lease_token = r.lease_token + 1, due_at = $2, claims = r.claims + 1,
                     wake_pending = false, started_at = COALESCE(r.started_at, $3)
-                FROM (SELECT id FROM {s}.runs WHERE due_at <= $3 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
+                FROM (SELECT id, due_at FROM {s}.runs WHERE due_at <= $3 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
                 WHERE r.id = due.id
-                RETURNING r.id, r.function_id, r.trigger, r.lease_token, r.attempt, r.claims, r.created_at, r.started_at, r.progress)
-            SELECT id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress, NULL::bigint FROM claimed
+                RETURNING r.id, r.function_id, r.trigger, r.lease_token, r.attempt, r.claims, r.created_at, r.started_at, r.progress, due.due_at AS was_due)
+            SELECT id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress, was_due, NULL::bigint FROM claimed
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT MIN(due_at) FROM {s}.runs WHERE due_at > $3 AND (lease_owner IS NULL OR lease_owner <> $1))
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT MIN(due_at) FROM {s}.runs WHERE due_at > $3 AND (lease_owner IS NULL OR lease_owner <> $1))
             """,
             Text, Big, Big, Int);
         // The fence and the write in one round trip: the step is written only while the lease holds, and the
@@ -212,7 +212,7 @@ internal sealed class PostgresWriter : IStoreWriter
             {
                 if (reader.IsDBNull(0))
                 {
-                    next = reader.IsDBNull(9) ? null : Pg.Time(reader.GetInt64(9));
+                    next = reader.IsDBNull(10) ? null : Pg.Time(reader.GetInt64(10));
                     continue;
                 }
 
@@ -227,6 +227,7 @@ internal sealed class PostgresWriter : IStoreWriter
                     CreatedAt = Pg.Time(reader.GetInt64(6)),
                     StartedAt = Pg.Time(reader.GetInt64(7)),
                     Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), BatonJson.Options),
+                    DueAt = Pg.Time(reader.GetInt64(9)),
                 });
             }
         }

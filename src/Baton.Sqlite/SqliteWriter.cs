@@ -25,6 +25,7 @@ internal sealed class SqliteWriter : IStoreWriter
     private readonly PreparedCommand _deleteRunWaits;
     private readonly PreparedCommand _resolveWaitStep;
     private readonly PreparedCommand _wakeRun;
+    private readonly PreparedCommand _selectDue;
     private readonly PreparedCommand _claim;
     private readonly PreparedCommand _nextDue;
     private readonly PreparedCommand _fenceStep;
@@ -84,6 +85,7 @@ internal sealed class SqliteWriter : IStoreWriter
         _wakeRun = Prepare(
             "UPDATE runs SET wake_pending = 1, due_at = CASE WHEN lease_owner IS NULL THEN $now ELSE due_at END WHERE id = $run AND status < 4",
             "$now", "$run");
+        _selectDue = Prepare("SELECT id, due_at FROM runs WHERE due_at <= $now ORDER BY due_at LIMIT $limit", "$now", "$limit");
         _claim = Prepare(
             """
             UPDATE runs SET status = 1, lease_owner = $owner, lease_token = lease_token + 1, due_at = $until, claims = claims + 1,
@@ -181,6 +183,17 @@ internal sealed class SqliteWriter : IStoreWriter
     public ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken)
     {
         var runs = new List<ClaimedRun>(command.Limit);
+
+        // The claim overwrites due_at, so read when each run became due first (same transaction, same rows).
+        var dueAt = new Dictionary<string, long>(StringComparer.Ordinal);
+        using (var reader = _selectDue.Bind(Db.Ms(command.Now), command.Limit).Read())
+        {
+            while (reader.Read())
+            {
+                dueAt[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
         using (var reader = _claim.Bind(command.Owner, Db.Ms(command.LeaseUntil), Db.Ms(command.Now), command.Limit).Read())
         {
             while (reader.Read())
@@ -196,6 +209,7 @@ internal sealed class SqliteWriter : IStoreWriter
                     CreatedAt = Db.Time(reader.GetInt64(6)),
                     StartedAt = Db.Time(reader.GetInt64(7)),
                     Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), Internal.BatonJson.Options),
+                    DueAt = dueAt.TryGetValue(reader.GetString(0), out var due) ? Db.Time(due) : null,
                 });
             }
         }

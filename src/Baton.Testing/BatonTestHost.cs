@@ -16,6 +16,7 @@ public sealed class BatonTestHost : IAsyncDisposable
 
     private readonly IHost _host;
     private readonly bool _ownsDatabase;
+    private readonly Execution.BatonEngine _engine;
 
     private BatonTestHost(IHost host, FakeTimeProvider time, string databasePath, bool ownsDatabase)
     {
@@ -26,6 +27,7 @@ public sealed class BatonTestHost : IAsyncDisposable
         Client = host.Services.GetRequiredService<IBatonClient>();
         Inspector = host.Services.GetRequiredService<IBatonInspector>();
         Changes = host.Services.GetRequiredService<ChangeFeed>();
+        _engine = host.Services.GetRequiredService<Execution.BatonEngine>();
     }
 
     /// <summary>The fake clock every Baton component uses.</summary>
@@ -91,7 +93,14 @@ public sealed class BatonTestHost : IAsyncDisposable
         => Client.SendAsync(new EventMessage(name, data) { Id = id });
 
     /// <summary>Moves the fake clock forward, firing due sleeps, timeouts, retries and polls.</summary>
-    public void Advance(TimeSpan by) => Time.Advance(by);
+    public void Advance(TimeSpan by)
+    {
+        Time.Advance(by);
+
+        // The worker may have armed its poll timer from a reading taken just before the jump, which would make
+        // it fire late by the whole jump; wake it so it looks for due runs at the new time.
+        _engine.WorkAvailable.Set();
+    }
 
     /// <summary>Waits until the run finishes (completed, failed or cancelled) and returns it.</summary>
     public Task<RunInfo> WaitForRunAsync(string runId) => WaitForRunAsync(runId, r => r.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled);

@@ -36,6 +36,12 @@ internal sealed class ProgressReporter : IProgressReporter
             ArgumentOutOfRangeException.ThrowIfNegative(t, nameof(total));
         }
 
+        // While a resumed run replays its recorded steps, its reports restate the past: keep the persisted value.
+        if (_execution.IsReplaying)
+        {
+            return;
+        }
+
         var engine = _execution.Engine;
         var options = engine.Options.Progress;
         var now = engine.Time.GetUtcNow();

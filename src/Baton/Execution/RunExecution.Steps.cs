@@ -31,6 +31,17 @@ internal sealed partial class RunExecution
             }
         }
 
+        // Bad options are a bug in the code, not a failed attempt: fail at once instead of retrying them.
+        if (options?.Timeout is { } stepTimeout && stepTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidStepException(name, "StepOptions.Timeout must be positive");
+        }
+
+        if (options?.Retries is < 0 or > 1000)
+        {
+            throw new InvalidStepException(name, "StepOptions.Retries must be between 0 and 1000");
+        }
+
         if (!TryEnter())
         {
             return await Paused<T>().ConfigureAwait(false);
@@ -41,6 +52,8 @@ internal sealed partial class RunExecution
         var timeout = options?.Timeout ?? Function.StepTimeout;
         var startedAt = Time.GetUtcNow();
         var clock = Stopwatch.GetTimestamp();
+        // The span covers the attempt only, and is stopped explicitly before any path that pauses this code for good
+        // (a retry backoff, a lost lease): a paused await never reaches the end of the using scope.
         using var activity = BatonDiagnostics.Source.HasListeners() ? StartStepActivity(request.Id, StepKind.Run, attempt) : null;
         T result;
         try
@@ -51,17 +64,21 @@ internal sealed partial class RunExecution
         {
             BatonDiagnostics.StepFinished(Function.Id, StepKind.Run, Stopwatch.GetElapsedTime(clock));
             activity?.SetTag(BatonDiagnostics.OutcomeTag, "failed");
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            activity?.Stop();
             return await RecordFailedAttemptAsync<T>(request, recorded, attempt, retry, startedAt, e).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // The run itself was stopped (finish timeout); its outcome is already settled.
+            activity?.Stop();
             Exit();
             return await Paused<T>().ConfigureAwait(false);
         }
 
         BatonDiagnostics.StepFinished(Function.Id, StepKind.Run, Stopwatch.GetElapsedTime(clock));
         activity?.SetTag(BatonDiagnostics.OutcomeTag, "completed");
+        activity?.Stop();
         var write = new StepWrite
         {
             StepId = request.Id,
@@ -475,7 +492,10 @@ internal sealed partial class RunExecution
         {
             if (recorded.Kind != kind || recorded.Position != position)
             {
-                throw Nondeterministic(position, $"{recorded.Id} ({recorded.Kind} at #{recorded.Position})", $"{id} ({kind})");
+                // Name the step history holds at this position (the one the code no longer asks for), not only the moved one.
+                var expected = _historyByPosition.GetValueOrDefault(position) ?? recorded;
+                var moved = recorded.Position == position ? "" : $", recorded at #{recorded.Position}";
+                throw Nondeterministic(position, $"{expected.Id} ({expected.Kind})", $"{id} ({kind}{moved})");
             }
 
             return new StepRequest(id, name, position, recorded);
@@ -590,14 +610,7 @@ internal sealed partial class RunExecution
         {
             if (_suspendRequested && _inFlight == 0)
             {
-                var wake = _wakeAt;
-                if (Function.FinishTimeout is { } finish)
-                {
-                    var deadline = Claim.StartedAt + finish;
-                    wake = wake is null || deadline < wake ? deadline : wake;
-                }
-
-                outcome = Outcome.Suspend(_suspendStatus, wake);
+                outcome = Outcome.Suspend(_suspendStatus, _wakeAt);
             }
         }
 

@@ -29,6 +29,7 @@ internal sealed partial class RunExecution
     private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StepInfo> _history;
     private readonly Dictionary<int, StepInfo> _historyByPosition;
+    private readonly int _replayUntil;
     private int _nextPosition;
     private int _inFlight;
     private bool _suspendRequested;
@@ -50,6 +51,7 @@ internal sealed partial class RunExecution
         {
             _history[step.Id] = step;
             _historyByPosition[step.Position] = step;
+            _replayUntil = Math.Max(_replayUntil, step.Position + 1);
         }
 
         Progress = new ProgressReporter(this, claim.Progress);
@@ -74,6 +76,9 @@ internal sealed partial class RunExecution
     public CancellationToken RunToken => _runCts.Token;
 
     internal BatonEngine Engine => _engine;
+
+    /// <summary>True while a resumed run's code is still requesting steps that history already holds.</summary>
+    internal bool IsReplaying => Volatile.Read(ref _nextPosition) < _replayUntil;
 
     private TimeProvider Time => _engine.Time;
 
@@ -216,6 +221,21 @@ internal sealed partial class RunExecution
         return Outcome.Retry(Time.GetUtcNow() + delay, attempt, error);
     }
 
+    /// <summary>
+    /// A parked run (sleep, wait, step or body retry) is due again no later than its finish deadline, so a run
+    /// past its deadline is failed on time rather than when its wait or backoff ends.
+    /// </summary>
+    private DateTimeOffset? WakeNoLaterThanDeadline(DateTimeOffset? wake)
+    {
+        if (Function.FinishTimeout is not { } finish)
+        {
+            return wake;
+        }
+
+        var deadline = Claim.StartedAt + finish;
+        return wake is null || deadline < wake ? deadline : wake;
+    }
+
     private Outcome FinishTimeoutOutcome(TimeSpan timeout) => Outcome.Fail(new ErrorInfo("FinishTimeout", $"Run did not finish within {timeout}"));
 
     /// <summary>Sets the outcome once; later calls lose.</summary>
@@ -241,7 +261,7 @@ internal sealed partial class RunExecution
                 case OutcomeKind.Suspended:
                     var status = outcome.Status;
                     var fence = await writer.SuspendAsync(
-                        new SuspendRunCommand(Lease, status, outcome.WakeAt, outcome.Attempt ?? Claim.Attempt, outcome.Error, progress, now),
+                        new SuspendRunCommand(Lease, status, WakeNoLaterThanDeadline(outcome.WakeAt), outcome.Attempt ?? Claim.Attempt, outcome.Error, progress, now),
                         r => _engine.Changes.Publish(new RunChange(Lease.RunId, Function.Id, status, r == FenceResult.Applied))).ConfigureAwait(false);
                     if (fence == FenceResult.LeaseLost)
                     {
@@ -260,8 +280,21 @@ internal sealed partial class RunExecution
             Log.ExecutionError(Logger, Lease.RunId, e);
         }
 
-        activity?.SetTag(BatonDiagnostics.OutcomeTag, outcome.Kind.ToString());
+        activity?.SetTag(BatonDiagnostics.OutcomeTag, OutcomeTagValue(outcome));
+        if (outcome.Kind == OutcomeKind.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.Error!.Message);
+        }
     }
+
+    /// <summary>The documented value of <see cref="BatonDiagnostics.OutcomeTag"/> for an outcome.</summary>
+    private static string OutcomeTagValue(Outcome outcome) => outcome.Kind switch
+    {
+        OutcomeKind.Completed => "completed",
+        OutcomeKind.Failed => "failed",
+        OutcomeKind.Suspended => outcome.Attempt is null ? "suspended" : "retrying",
+        _ => "lease_lost",
+    };
 
     private async Task FinishAsync(FinishRunCommand command)
     {

@@ -11,7 +11,8 @@ public sealed record EventTrigger(string Event, string? If = null) : FunctionTri
 
 /// <summary>
 /// Starts a run on each tick of a cron schedule (5 fields, or 6 with seconds) in a time zone
-/// (IANA id such as <c>Europe/London</c>; default UTC). A tick fires once across all nodes.
+/// (IANA id such as <c>Europe/London</c>; default UTC). A tick fires once across all nodes; ticks missed while
+/// the worker was paused fire once, as the latest due tick.
 /// </summary>
 public sealed record CronTrigger(string Schedule, string? TimeZone = null) : FunctionTrigger;
 

@@ -53,7 +53,7 @@ public sealed class BatonBuilder
         FunctionInvoker? failure = OverridesOnFailure(typeof(TFunction))
             ? (services, execution) => ((IFunctionBody)factory(services, null)).InvokeFailureAsync(execution)
             : null;
-        _functions.Add(FunctionCompiler.Compile(builder, invoker, failure));
+        Add(FunctionCompiler.Compile(builder, invoker, failure));
         return this;
     }
 
@@ -66,7 +66,7 @@ public sealed class BatonBuilder
         var builder = new FunctionBuilder(id);
         configure(builder);
         FunctionInvoker invoker = async (_, execution) => await handler(new FunctionContext<TEvent>(execution)).ConfigureAwait(false);
-        _functions.Add(FunctionCompiler.Compile(builder, invoker, FailureInvoker(onFailure)));
+        Add(FunctionCompiler.Compile(builder, invoker, FailureInvoker(onFailure)));
         return this;
     }
 
@@ -79,6 +79,22 @@ public sealed class BatonBuilder
             await handler(ctx).ConfigureAwait(false);
             return null;
         }, onFailure);
+    }
+
+    /// <summary>Ids a definition occupies: its own and its failure handler's.</summary>
+    private static IEnumerable<string> Ids(FunctionDefinition function)
+        => function.FailureHandler is { } handler ? [function.Id, handler.Id] : [function.Id];
+
+    /// <summary>Adds a compiled function; an id already taken (by a function or a failure handler) fails here, at registration.</summary>
+    private void Add(FunctionDefinition function)
+    {
+        var taken = _functions.SelectMany(Ids).ToHashSet(StringComparer.Ordinal);
+        if (Ids(function).FirstOrDefault(taken.Contains) is { } clash)
+        {
+            throw new FunctionConfigurationException(function.Id, "id", clash == function.Id ? "is registered twice" : $"'{clash}' is already the id of another function or failure handler");
+        }
+
+        _functions.Add(function);
     }
 
     private static FunctionInvoker? FailureInvoker(Func<FunctionContext<FunctionFailure>, Task>? onFailure)

@@ -1,5 +1,6 @@
 using Baton.Execution;
 using Baton.Storage;
+using Baton.Telemetry;
 
 namespace Baton.Hosting;
 
@@ -32,19 +33,20 @@ internal sealed class BatonClient : IBatonClient, IBatonInspector
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
-        var result = await _engine.Writer.CancelAsync(new CancelCommand(runId, reason, _engine.Time.GetUtcNow()), r =>
+        var result = await _engine.Writer.CancelAsync(new CancelCommand(runId, reason, _engine.Time.GetUtcNow())).ConfigureAwait(false);
+        switch (result)
         {
-            if (r == CancelResult.Cancelled)
-            {
-                _engine.Changes.Publish(new RunChange(runId, "", RunStatus.Cancelled));
-            }
-        }).ConfigureAwait(false);
-        return result switch
-        {
-            CancelResult.Cancelled => true,
-            CancelResult.AlreadyFinished => false,
-            _ => throw new RunNotFoundException(runId),
-        };
+            case CancelResult.Cancelled:
+                // The cancel command does not return the run's function; read it back for the change feed and the metric.
+                var functionId = (await _engine.Store.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false))?.FunctionId ?? "";
+                BatonDiagnostics.RunFinished(functionId, RunStatus.Cancelled);
+                _engine.Changes.Publish(new RunChange(runId, functionId, RunStatus.Cancelled));
+                return true;
+            case CancelResult.AlreadyFinished:
+                return false;
+            default:
+                throw new RunNotFoundException(runId);
+        }
     }
 
     public async Task<Page<RunInfo>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)

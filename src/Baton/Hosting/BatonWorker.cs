@@ -50,11 +50,14 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         _dispatcher = Task.Run(DispatchLoopAsync, CancellationToken.None);
         _loops.Add(Task.Run(() => _engine.Store.WatchForWorkAsync(_engine.WorkAvailable.Set, _stopping.Token), CancellationToken.None));
         _loops.Add(Task.Run(HeartbeatLoopAsync, CancellationToken.None));
+        // Schedules count from now, taken here rather than when their loops first run, so no tick is skipped.
+        var startedAt = _engine.Time.GetUtcNow();
         foreach (var function in _engine.Registry.All)
         {
             foreach (var cron in function.CronTriggers)
             {
-                _loops.Add(Task.Run(() => new CronScheduler(_engine, function, cron).RunAsync(_stopping.Token), CancellationToken.None));
+                var scheduler = new CronScheduler(_engine, function, cron, startedAt);
+                _loops.Add(Task.Run(() => scheduler.RunAsync(_stopping.Token), CancellationToken.None));
             }
         }
     }
@@ -175,11 +178,12 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 
     private void Start(ClaimedRun run, DateTimeOffset now)
     {
-        _engine.Changes.Publish(new RunChange(run.RunId, run.FunctionId, RunStatus.Running));
-        if (run.Claims == 1)
+        if (run.DueAt is { } due)
         {
-            BatonDiagnostics.RecordQueueLag(run.FunctionId, now - run.CreatedAt);
+            BatonDiagnostics.RecordQueueLag(run.FunctionId, now - due);
         }
+
+        _engine.Changes.Publish(new RunChange(run.RunId, run.FunctionId, RunStatus.Running));
 
         // Registered before it starts, so the removal below can never run first.
         var lease = new LeaseRef(run.RunId, Options.WorkerId, run.Token);

@@ -9,18 +9,25 @@ namespace Baton.Hosting;
 /// Fires one cron trigger. Each tick is an event whose id is derived from the function, trigger and tick
 /// time, so when several nodes fire the same tick the store's event-id deduplication keeps exactly one run.
 /// </summary>
+/// <remarks>
+/// The next tick is computed from the last tick fired (at first, from when the worker started), never from
+/// the clock: a clock that lands exactly on a tick, or moves past it before the loop looks, still fires it.
+/// Ticks missed while the process was paused (or a test clock jumped) fire once, as the latest due tick.
+/// </remarks>
 internal sealed class CronScheduler
 {
-    private static readonly TimeSpan MaxCatchUp = TimeSpan.FromMinutes(1);
     private readonly BatonEngine _engine;
     private readonly FunctionDefinition _function;
     private readonly CompiledCronTrigger _trigger;
+    private DateTimeOffset _last;
 
-    public CronScheduler(BatonEngine engine, FunctionDefinition function, CompiledCronTrigger trigger)
+    /// <summary>Creates the scheduler; the first tick is the first one after <paramref name="from"/>.</summary>
+    public CronScheduler(BatonEngine engine, FunctionDefinition function, CompiledCronTrigger trigger, DateTimeOffset from)
     {
         _engine = engine;
         _function = function;
         _trigger = trigger;
+        _last = from;
     }
 
     /// <summary>The event that stands for one tick.</summary>
@@ -33,28 +40,16 @@ internal sealed class CronScheduler
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var time = _engine.Time;
-        var from = time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
-            // Exclusive of 'from', so a tick fires once here even when the clock has not moved past it.
-            if (_trigger.Cron.GetNextOccurrence(from, _trigger.Zone) is not { } tick)
+            if (_trigger.Cron.GetNextOccurrence(_last, _trigger.Zone) is not { } tick)
             {
                 return;
             }
 
-            var now = time.GetUtcNow();
-            if (tick < now - MaxCatchUp)
-            {
-                // Asleep for long (suspended process): skip the missed ticks rather than firing them all at once.
-                from = now;
-                continue;
-            }
+            await Internal.ClockDelay.UntilAsync(time, tick, cancellationToken).ConfigureAwait(false);
 
-            if (tick > now)
-            {
-                await Task.Delay(tick - now, time, cancellationToken).ConfigureAwait(false);
-            }
-
+            tick = _trigger.Cron.GetOccurrences(tick, time.GetUtcNow(), _trigger.Zone, fromInclusive: true, toInclusive: true).LastOrDefault(tick);
             try
             {
                 var record = TickEvent(_function, _trigger, tick);
@@ -66,7 +61,7 @@ internal sealed class CronScheduler
                 Log.CronFailed(_engine.Logger, _function.Id, e);
             }
 
-            from = tick;
+            _last = tick;
         }
     }
 

@@ -140,6 +140,9 @@ public sealed record ClaimedRun
 
     /// <summary>Last persisted progress.</summary>
     public RunProgress? Progress { get; init; }
+
+    /// <summary>When the run became due, before this claim (for the queue-lag metric); null when the provider does not tell.</summary>
+    public DateTimeOffset? DueAt { get; init; }
 }
 
 /// <summary>Leased runs, and when the next run not leased now is due (for the dispatcher's timer).</summary>
