@@ -157,7 +157,7 @@ internal sealed class PostgresWriter : IStoreWriter
             $"""
             UPDATE {s}.runs SET status = 6, cancel_reason = $1, finished_at = $2, due_at = NULL, lease_owner = NULL, lease_token = lease_token + 1
             WHERE id = $3 AND status < 4
-            RETURNING parent_run_id, parent_step_id
+            RETURNING parent_run_id, parent_step_id, function_id
             """,
             Text, Big, Text);
         _runExists = Prepare($"SELECT COUNT(*) FROM {s}.runs WHERE id = $1", Text);
@@ -294,7 +294,7 @@ internal sealed class PostgresWriter : IStoreWriter
     public async ValueTask<FenceResult> FinishRunAsync(FinishRunCommand command, CancellationToken cancellationToken)
     {
         var lease = command.Lease;
-        var (found, parentRun, parentStep) = await ReadParentAsync(_finish.Bind(
+        var (found, parentRun, parentStep, _) = await ReadParentAsync(_finish.Bind(
             lease.RunId, lease.Owner, lease.Token, (short)command.Status, Pg.Ms(command.Now), command.OutputJson, StoreJson.Error(command.Error),
             Progress(command.Progress))).ConfigureAwait(false);
         if (!found)
@@ -332,7 +332,8 @@ internal sealed class PostgresWriter : IStoreWriter
         return changed == 1 ? FenceResult.Applied : FenceResult.LeaseLost;
     }
 
-    public ValueTask<CancelResult> CancelRunAsync(CancelCommand command, CancellationToken cancellationToken) => CancelAsync(command.RunId, command.Reason, command.Now);
+    public async ValueTask<CancelResult> CancelRunAsync(CancelCommand command, CancellationToken cancellationToken)
+        => (await CancelAsync(command.RunId, command.Reason, command.Now).ConfigureAwait(false)).Result;
 
     public bool IsTransient(Exception error) => error switch
     {
@@ -356,13 +357,13 @@ internal sealed class PostgresWriter : IStoreWriter
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async ValueTask<CancelResult> CancelAsync(string runId, string reason, DateTimeOffset now)
+    private async ValueTask<(CancelResult Result, string? FunctionId)> CancelAsync(string runId, string reason, DateTimeOffset now)
     {
-        var (found, parentRun, parentStep) = await ReadParentAsync(_cancel.Bind(reason, Pg.Ms(now), runId)).ConfigureAwait(false);
+        var (found, parentRun, parentStep, functionId) = await ReadParentAsync(_cancel.Bind(reason, Pg.Ms(now), runId)).ConfigureAwait(false);
         if (!found)
         {
             var count = await _runExists.Bind(runId).ScalarAsync().ConfigureAwait(false);
-            return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) == 0 ? CancelResult.NotFound : CancelResult.AlreadyFinished;
+            return (Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) == 0 ? CancelResult.NotFound : CancelResult.AlreadyFinished, null);
         }
 
         await _deleteRunWaits.Bind(runId).ExecuteAsync().ConfigureAwait(false);
@@ -371,7 +372,7 @@ internal sealed class PostgresWriter : IStoreWriter
             await ResolveStepAsync(parentRun, parentStep, StepStatus.Failed, null, new ErrorInfo("RunCancelled", $"Invoked run '{runId}' was cancelled: {reason}"), now).ConfigureAwait(false);
         }
 
-        return CancelResult.Cancelled;
+        return (CancelResult.Cancelled, functionId);
     }
 
     private async ValueTask<IngestResult> IngestAsync(IngestCommand command)
@@ -396,7 +397,7 @@ internal sealed class PostgresWriter : IStoreWriter
         var fresh = batch.Where(e => stored.Contains(e.Id)).ToList();
         if (fresh.Count == 0)
         {
-            return new IngestResult([], [], 0);
+            return IngestResult.Empty;
         }
 
         var waits = new List<PendingWait>();
@@ -438,12 +439,16 @@ internal sealed class PostgresWriter : IStoreWriter
             woken += await ResolveStepAsync(wait.RunId, wait.StepId!, StepStatus.Completed, eventJson, null, command.Now).ConfigureAwait(false) ? 1 : 0;
         }
 
+        var cancelled = new List<CancelledRun>();
         foreach (var (wait, reason) in plan.CancelledRuns)
         {
-            woken += await CancelAsync(wait.RunId, reason, command.Now).ConfigureAwait(false) == CancelResult.Cancelled ? 1 : 0;
+            if (await CancelAsync(wait.RunId, reason, command.Now).ConfigureAwait(false) is (CancelResult.Cancelled, { } functionId))
+            {
+                cancelled.Add(new CancelledRun(wait.RunId, functionId));
+            }
         }
 
-        return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken);
+        return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled);
     }
 
     private ValueTask InsertRunAsync(NewRun run, DateTimeOffset now) => InsertRunsAsync([run], now);
@@ -481,17 +486,18 @@ internal sealed class PostgresWriter : IStoreWriter
         return true;
     }
 
-    private static async ValueTask<(bool Found, string? ParentRun, string? ParentStep)> ReadParentAsync(PgCommand command)
+    /// <summary>Reads the one row of a finish or cancel: parent run and step, and the function when the statement returns it.</summary>
+    private static async ValueTask<(bool Found, string? ParentRun, string? ParentStep, string? FunctionId)> ReadParentAsync(PgCommand command)
     {
         var reader = await command.ReadAsync().ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             if (!await reader.ReadAsync().ConfigureAwait(false))
             {
-                return (false, null, null);
+                return (false, null, null, null);
             }
 
-            return (true, Pg.Text(reader, 0), Pg.Text(reader, 1));
+            return (true, Pg.Text(reader, 0), Pg.Text(reader, 1), reader.FieldCount > 2 ? Pg.Text(reader, 2) : null);
         }
     }
 

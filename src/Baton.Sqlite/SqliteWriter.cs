@@ -131,7 +131,7 @@ internal sealed class SqliteWriter : IStoreWriter
             """
             UPDATE runs SET status = 6, cancel_reason = $reason, finished_at = $now, due_at = NULL, lease_owner = NULL, lease_token = lease_token + 1
             WHERE id = $id AND status < 4
-            RETURNING parent_run_id, parent_step_id
+            RETURNING parent_run_id, parent_step_id, function_id
             """,
             "$reason", "$now", "$id");
         _runExists = Prepare("SELECT COUNT(*) FROM runs WHERE id = $id", "$id");
@@ -328,7 +328,7 @@ internal sealed class SqliteWriter : IStoreWriter
     }
 
     public ValueTask<CancelResult> CancelRunAsync(CancelCommand command, CancellationToken cancellationToken)
-        => ValueTask.FromResult(Cancel(command.RunId, command.Reason, command.Now));
+        => ValueTask.FromResult(Cancel(command.RunId, command.Reason, command.Now, out _));
 
     public bool IsTransient(Exception error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
 
@@ -353,10 +353,11 @@ internal sealed class SqliteWriter : IStoreWriter
         return ValueTask.CompletedTask;
     }
 
-    private CancelResult Cancel(string runId, string reason, DateTimeOffset now)
+    private CancelResult Cancel(string runId, string reason, DateTimeOffset now, out string? functionId)
     {
         string? parentRun = null;
         string? parentStep = null;
+        functionId = null;
         var found = false;
         using (var reader = _cancel.Bind(reason, Db.Ms(now), runId).Read())
         {
@@ -365,6 +366,7 @@ internal sealed class SqliteWriter : IStoreWriter
                 found = true;
                 parentRun = Db.Text(reader, 0);
                 parentStep = Db.Text(reader, 1);
+                functionId = reader.GetString(2);
             }
         }
 
@@ -399,7 +401,7 @@ internal sealed class SqliteWriter : IStoreWriter
 
         if (fresh.Count == 0)
         {
-            return new IngestResult([], [], 0);
+            return IngestResult.Empty;
         }
 
         var waits = new List<PendingWait>();
@@ -438,12 +440,16 @@ internal sealed class SqliteWriter : IStoreWriter
             woken += ResolveStep(wait.RunId, wait.StepId!, StepStatus.Completed, eventJson, null, command.Now) ? 1 : 0;
         }
 
+        var cancelled = new List<CancelledRun>();
         foreach (var (wait, reason) in plan.CancelledRuns)
         {
-            woken += Cancel(wait.RunId, reason, command.Now) == CancelResult.Cancelled ? 1 : 0;
+            if (Cancel(wait.RunId, reason, command.Now, out var functionId) == CancelResult.Cancelled)
+            {
+                cancelled.Add(new CancelledRun(wait.RunId, functionId!));
+            }
         }
 
-        return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken);
+        return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled);
     }
 
     private void InsertRun(NewRun run, DateTimeOffset now)

@@ -121,15 +121,22 @@ internal sealed class BatonEngine : IAsyncDisposable
         var now = Time.GetUtcNow();
         var records = ToRecords(events, now);
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
-        await Writer.IngestAsync(new IngestCommand(records, Router, now, Options.EventDedupeWindow), PublishCreated).ConfigureAwait(false);
+        await Writer.IngestAsync(new IngestCommand(records, Router, now, Options.EventDedupeWindow), PublishIngested).ConfigureAwait(false);
         return records.Select(r => r.Id).ToArray();
     }
 
-    public void PublishCreated(IngestResult result)
+    /// <summary>Publishes what an ingest did: runs created, and runs cancelled by cancel-on events.</summary>
+    public void PublishIngested(IngestResult result)
     {
         foreach (var run in result.RunsCreated)
         {
             Changes.Publish(new RunChange(run.RunId, run.FunctionId, RunStatus.Queued));
+        }
+
+        foreach (var run in result.RunsCancelled)
+        {
+            Telemetry.BatonDiagnostics.RunFinished(run.FunctionId, RunStatus.Cancelled);
+            Changes.Publish(new RunChange(run.RunId, run.FunctionId, RunStatus.Cancelled));
         }
     }
 

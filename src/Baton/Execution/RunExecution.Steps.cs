@@ -437,6 +437,13 @@ internal sealed partial class RunExecution
     /// <summary>Commits through the group-commit writer; false when the lease is lost (the execution is then dead).</summary>
     private async Task<bool> CommitAsync(CommitStepCommand command)
     {
+        // Run steps trace their attempts themselves; the other kinds get a span for each change they record
+        // (a sleep or wait registered, resolved or timed out; an invoke started; events sent).
+        var step = command.Step;
+        using var activity = step.Kind != StepKind.Run && BatonDiagnostics.Source.HasListeners()
+            ? StartStepActivity(step.StepId, step.Kind, step.Attempts)
+            : null;
+        activity?.SetTag(BatonDiagnostics.OutcomeTag, step.Status.ToString().ToLowerInvariant());
         FenceResult fence;
         try
         {

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,6 +11,10 @@ internal static class BatonJson
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
+
+        // Stored JSON is data, not HTML: keep '+', '<', non-ASCII text and the like as they are (any page that shows
+        // it escapes it for its own context).
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();

@@ -54,7 +54,7 @@ internal sealed class CronScheduler
             {
                 var record = TickEvent(_function, _trigger, tick);
                 var planner = new CronPlanner(_function, record);
-                await _engine.Writer.IngestAsync(new IngestCommand([record], planner, tick, _engine.Options.EventDedupeWindow), _engine.PublishCreated).ConfigureAwait(false);
+                await _engine.Writer.IngestAsync(new IngestCommand([record], planner, tick, _engine.Options.EventDedupeWindow), _engine.PublishIngested).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -101,8 +101,18 @@ public sealed record IngestCommand(IReadOnlyList<EventRecord> Events, IIngestPla
 /// <summary>Result of an ingest.</summary>
 /// <param name="NewEventIds">Ids that were stored now (duplicates are left out).</param>
 /// <param name="RunsCreated">Runs created (event triggers, after idempotency).</param>
-/// <param name="RunsWoken">Runs made due by resolved waits or cancellations.</param>
-public sealed record IngestResult(IReadOnlyList<string> NewEventIds, IReadOnlyList<NewRun> RunsCreated, int RunsWoken);
+/// <param name="RunsWoken">Runs made due by resolved waits.</param>
+/// <param name="RunsCancelled">Runs cancelled by cancel-on subscriptions.</param>
+public sealed record IngestResult(IReadOnlyList<string> NewEventIds, IReadOnlyList<NewRun> RunsCreated, int RunsWoken, IReadOnlyList<CancelledRun> RunsCancelled)
+{
+    /// <summary>Nothing new.</summary>
+    public static IngestResult Empty { get; } = new([], [], 0, []);
+}
+
+/// <summary>A run cancelled as a side effect of a command.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="FunctionId">Its function.</param>
+public sealed record CancelledRun(string RunId, string FunctionId);
 
 /// <summary>Lease due runs.</summary>
 /// <param name="Owner">Worker id.</param>

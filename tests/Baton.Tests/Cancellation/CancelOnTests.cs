@@ -32,6 +32,27 @@ public sealed class CancelOnTests
     }
 
     [Fact]
+    public async Task CancelOn_MatchingEvent_PublishesCancelledChange()
+    {
+        await using var host = await StartAsync();
+        var runId = await host.StartRunAsync("order/created", new { orderId = "o-1" }, "reminder");
+        await host.WaitForStatusAsync(runId, RunStatus.Sleeping);
+        var published = new TaskCompletionSource<RunChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = host.Changes.Subscribe(c =>
+        {
+            if (c is RunChange { Status: RunStatus.Cancelled } change && change.RunId == runId)
+            {
+                published.TrySetResult(change);
+            }
+        });
+
+        await host.SendAsync("order/cancelled", new { orderId = "o-1" });
+
+        var cancelled = await published.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("reminder", cancelled.FunctionId);
+    }
+
+    [Fact]
     public async Task CancelOn_NonMatchingEvent_DoesNotCancel()
     {
         await using var host = await StartAsync();

@@ -153,3 +153,20 @@ public sealed class RunStepTests
         Assert.Equal(0, run.Attempt);
     }
 }
+
+public sealed class StepOutputEncodingTests
+{
+    [Fact]
+    public async Task Run_TextWithPlusAndNonAscii_StoredUnescaped()
+    {
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object, string>(
+            "encode",
+            f => f.OnEvent("t/encode"),
+            ctx => ctx.Step.Run("text", () => Task.FromResult("1+1 <= 2 · Zürich"))));
+
+        var run = await host.SendAndWaitAsync("t/encode");
+
+        Assert.Equal("\"1+1 <= 2 · Zürich\"", run.Output);
+        Assert.Equal("\"1+1 <= 2 · Zürich\"", (await host.StepsAsync(run.Id)).Single().Output);
+    }
+}

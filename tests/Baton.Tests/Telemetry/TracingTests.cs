@@ -123,4 +123,24 @@ public sealed class TracingTests
         Assert.Equal("failed", stepSpan.GetTagItem(BatonDiagnostics.OutcomeTag));
         Assert.Equal(ActivityStatusCode.Error, stepSpan.Status);
     }
+
+    [Fact]
+    public async Task Spans_SleepStep_SpanForRegistrationAndForCompletion()
+    {
+        using var recorder = new SpanRecorder("traced-sleep");
+        await using var host = await BatonTestHost.StartAsync(b => b.AddFunction<object>(
+            "traced-sleep",
+            f => f.OnEvent("traced/sleep"),
+            ctx => ctx.Step.Sleep("nap", TimeSpan.FromMinutes(1))));
+
+        var runId = await host.WaitForRunOfEventAsync(await host.SendAsync("traced/sleep"));
+        await host.WaitForStatusAsync(runId, RunStatus.Sleeping);
+        host.Advance(TimeSpan.FromMinutes(1));
+        await host.WaitForRunAsync(runId);
+        await recorder.WaitForAsync(a => a.OperationName == "baton.step" && (string?)a.GetTagItem(BatonDiagnostics.OutcomeTag) == "completed");
+
+        var sleeps = recorder.Spans.Where(a => a.OperationName == "baton.step").ToList();
+        Assert.All(sleeps, a => Assert.Equal("Sleep", a.GetTagItem(BatonDiagnostics.StepKindTag)));
+        Assert.Equal(["waiting", "completed"], sleeps.Select(a => (string?)a.GetTagItem(BatonDiagnostics.OutcomeTag)));
+    }
 }
