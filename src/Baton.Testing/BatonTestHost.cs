@@ -48,6 +48,13 @@ public sealed class BatonTestHost : IAsyncDisposable
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>
+    /// When set, gives the store of every host started without an explicit <c>useStore</c> (called once per host,
+    /// so each can get its own database or schema). Lets one test suite run against several providers.
+    /// Default is null: SQLite on a temporary file.
+    /// </summary>
+    public static Func<Action<BatonBuilder>>? DefaultStore { get; set; }
+
     /// <summary>Default time a wait helper waits before it fails the test (real time). Default is 30 seconds.</summary>
     public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -65,7 +72,8 @@ public sealed class BatonTestHost : IAsyncDisposable
         Action<BatonBuilder>? useStore = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        var ownsDatabase = databasePath is null;
+        useStore ??= databasePath is null ? DefaultStore?.Invoke() : null;
+        var ownsDatabase = databasePath is null && useStore is null;
         databasePath ??= Path.Combine(Path.GetTempPath(), "baton-tests", Guid.NewGuid().ToString("N") + ".db");
         time ??= new FakeTimeProvider(start ?? DefaultStart);
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -7,18 +7,38 @@ namespace Baton.Postgres.Tests;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for the tests: initdb into a temporary folder, started with pg_ctl on a
-/// free loopback port, stopped and deleted at the end. <c>BATON_TEST_POSTGRES</c> (a connection string)
-/// uses your own server instead. Without binaries the tests fail with instructions; they never skip.
+/// free loopback port, stopped and deleted when the test process exits. One cluster serves the whole test
+/// run (each test uses its own schema). <c>BATON_TEST_POSTGRES</c> (a connection string) uses your own
+/// server instead. Without binaries the tests fail with instructions; they never skip.
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
+    private static readonly Lazy<Task<PostgresServer>> SharedCluster = new(StartSharedAsync);
+
+    /// <summary>The test run's one cluster, started on first use.</summary>
+    public static Task<PostgresServer> Shared => SharedCluster.Value;
+
     private string? _directory;
     private string? _binaries;
 
     /// <summary>Connection string of the server's <c>postgres</c> database.</summary>
     public string ConnectionString { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    /// <summary>As a collection fixture: the shared cluster's connection string.</summary>
+    public async Task InitializeAsync() => ConnectionString = (await Shared).ConnectionString;
+
+    /// <summary>The shared cluster outlives every fixture; it stops when the process exits.</summary>
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<PostgresServer> StartSharedAsync()
+    {
+        var server = new PostgresServer();
+        await server.StartAsync();
+        server.StopWhenThisProcessEnds();
+        return server;
+    }
+
+    private async Task StartAsync()
     {
         var external = Environment.GetEnvironmentVariable("BATON_TEST_POSTGRES");
         if (!string.IsNullOrWhiteSpace(external))
@@ -47,22 +67,26 @@ public sealed class PostgresServer : IAsyncLifetime
         ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
     }
 
-    public async Task DisposeAsync()
+    /// <summary>
+    /// The test host gives a process no reliable last word (it may be killed right after the last test), so a
+    /// detached watchdog outside its process tree waits for this process to end, then stops the cluster and
+    /// deletes its folder.
+    /// </summary>
+    private void StopWhenThisProcessEnds()
     {
-        NpgsqlConnection.ClearAllPools();
         if (_directory is null || _binaries is null)
         {
             return;
         }
 
-        try
-        {
-            await RunPostgresAsync(Environment.UserName == "root", "pg_ctl", ["-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop"]);
-        }
-        finally
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
+        var pgCtl = Path.Combine(_binaries, "pg_ctl");
+        var asUser = Environment.UserName == "root" ? "runuser -u postgres -- " : "";
+        var stop = $"tail --pid={Environment.ProcessId} -f /dev/null; {asUser}{pgCtl} -D {_directory}/data -m immediate -w stop >/dev/null 2>&1; rm -rf {_directory}";
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"setsid /bin/sh -c '{stop}' </dev/null >/dev/null 2>&1 &");
+        using var launcher = Process.Start(start) ?? throw new InvalidOperationException("could not start the cluster's watchdog");
+        launcher.WaitForExit();
     }
 
     /// <summary>A new empty schema name for one test.</summary>

@@ -42,7 +42,8 @@ public sealed class LoggingTests
 
         var started = await logs.WaitForAsync(e => e.EventId.Id == 1000);
 
-        Assert.Contains("sqlite", started.Message, StringComparison.Ordinal);
+        var provider = host.Services.GetRequiredService<Baton.Storage.IBatonStore>().ProviderName;
+        Assert.Contains($"on {provider} with", started.Message, StringComparison.Ordinal);
         Assert.Contains("2 function(s)", started.Message, StringComparison.Ordinal);
     }
 }
