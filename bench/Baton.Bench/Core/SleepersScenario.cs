@@ -38,8 +38,22 @@ internal sealed class SleepersScenario : IScenario
                 var parked = await sleeping.WhenReachedAsync(TimeSpan.FromMinutes(10));
                 var usage = meter.Stop();
                 var elapsed = Stopwatch.GetElapsedTime(started, parked);
-                context.Log($"{runs} runs sleeping after {elapsed.TotalSeconds:F2} s ({runs / elapsed.TotalSeconds:F0} runs/s); {usage}");
+                context.Log($"{runs} runs sleeping after {elapsed.TotalSeconds:F2} s ({runs / elapsed.TotalSeconds:F0} runs/s); {usage}; " +
+                            $"{usage.Cpu.TotalMicroseconds / runs:F0} us cpu/run, {usage.AllocatedBytes / runs} B/run");
+                if (bench.Profile is { } parkProfile)
+                {
+                    Console.Error.Write(parkProfile.Describe(elapsed, runs, "run"));
+                }
+
                 context.Report("park_rate", runs / elapsed.TotalSeconds, "runs/s");
+            }
+
+            // A run's Sleeping change is published when its suspension commits; the worker lets go of the
+            // execution a moment later. Measure once it has let go of all of them.
+            var settle = Stopwatch.StartNew();
+            while (worker.InFlight > 0 && settle.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(10);
             }
 
             var memory = MemorySnapshot.Take();
