@@ -1,2 +1,23 @@
-Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Baton.Bench -- core [--quick]");
-return 2;
+// Baton's benchmark harness: dotnet run -c Release --project bench/Baton.Bench -- core [--quick]
+// Figures go to stdout as JSON lines; progress and diagnostics go to stderr. See docs/benchmarks.md.
+using Baton.Bench.Harness;
+
+var parsed = BenchArgs.Parse(args, out var error);
+if (parsed is null)
+{
+    if (!string.IsNullOrEmpty(error))
+    {
+        Console.Error.WriteLine(error);
+    }
+
+    Console.Error.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, BenchArgs.Usage, string.Join(", ", SuiteCatalog.All.Select(s => s.Name))));
+    return error == "" ? 0 : 2;
+}
+
+if (SuiteCatalog.Find(parsed.Suite) is not { } suite)
+{
+    Console.Error.WriteLine($"unknown suite '{parsed.Suite}'; known: {string.Join(", ", SuiteCatalog.All.Select(s => s.Name))}");
+    return 2;
+}
+
+return await new SuiteRunner(parsed, new FigureWriter(Console.Out)).RunAsync(suite);

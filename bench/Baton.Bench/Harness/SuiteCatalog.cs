@@ -1,0 +1,14 @@
+using Baton.Bench.Core;
+
+namespace Baton.Bench.Harness;
+
+/// <summary>The suites this benchmark knows. A new suite (postgres, flow, api, crawler) is one more entry.</summary>
+internal static class SuiteCatalog
+{
+    public static IReadOnlyList<ISuite> All { get; } =
+    [
+        new CoreSuite(),
+    ];
+
+    public static ISuite? Find(string name) => All.FirstOrDefault(s => s.Name == name);
+}
