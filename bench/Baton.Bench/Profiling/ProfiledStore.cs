@@ -12,6 +12,8 @@ internal sealed class ProfiledStore(IBatonStore inner, StoreProfile profile) : I
 
     public IStoreWriter OpenWriter() => new ProfiledWriter(inner.OpenWriter(), profile);
 
+    public Task WatchForWorkAsync(Action wake, CancellationToken cancellationToken) => inner.WatchForWorkAsync(wake, cancellationToken);
+
     public Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken) => inner.GetRunAsync(runId, cancellationToken);
 
     public Task<IReadOnlyList<StepInfo>> GetStepsAsync(string runId, bool includeAttempts, CancellationToken cancellationToken)
@@ -111,6 +113,8 @@ internal sealed class ProfiledStore(IBatonStore inner, StoreProfile profile) : I
             profile.Record(StoreCall.Cancel, started);
             return result;
         }
+
+        public bool IsTransient(Exception error) => inner.IsTransient(error);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
