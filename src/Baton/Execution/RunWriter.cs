@@ -34,29 +34,31 @@ internal sealed class RunWriter : IAsyncDisposable
         _loop ??= Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
+    // Each command says whether its commit may have made work due now: only then is the dispatcher woken, so a
+    // run's own step commits do not each cost an empty claim.
     public Task<IngestResult> IngestAsync(IngestCommand command, Action<IngestResult>? onCommitted = null)
-        => Enqueue(command, static (w, c, t) => w.IngestEventsAsync(c, t), onCommitted);
+        => Enqueue(command, static (w, c, t) => w.IngestEventsAsync(c, t), onCommitted, static (_, r) => r.RunsCreated.Count > 0 || r.RunsWoken > 0);
 
     public Task<ClaimResult> ClaimAsync(ClaimCommand command)
-        => Enqueue(command, static (w, c, t) => w.ClaimDueRunsAsync(c, t), null);
+        => Enqueue(command, static (w, c, t) => w.ClaimDueRunsAsync(c, t), null, Never);
 
     public Task<FenceResult> CommitStepAsync(CommitStepCommand command, Action<FenceResult>? onCommitted = null)
-        => Enqueue(command, static (w, c, t) => w.CommitStepAsync(c, t), onCommitted);
+        => Enqueue(command, static (w, c, t) => w.CommitStepAsync(c, t), onCommitted, static (c, _) => c.ChildRun is not null || c.Events is not null);
 
     public Task<FenceResult> SuspendAsync(SuspendRunCommand command, Action<FenceResult>? onCommitted = null)
-        => Enqueue(command, static (w, c, t) => w.SuspendRunAsync(c, t), onCommitted);
+        => Enqueue(command, static (w, c, t) => w.SuspendRunAsync(c, t), onCommitted, static (c, _) => c.WakeAt <= c.Now);
 
     public Task<FenceResult> FinishAsync(FinishRunCommand command, Action<FenceResult>? onCommitted = null)
-        => Enqueue(command, static (w, c, t) => w.FinishRunAsync(c, t), onCommitted);
+        => Enqueue(command, static (w, c, t) => w.FinishRunAsync(c, t), onCommitted, static (_, _) => true);
 
     public Task<int> HeartbeatAsync(HeartbeatCommand command)
-        => Enqueue(command, static (w, c, t) => w.HeartbeatAsync(c, t), null);
+        => Enqueue(command, static (w, c, t) => w.HeartbeatAsync(c, t), null, Never);
 
     public Task<FenceResult> SaveProgressAsync(ProgressCommand command)
-        => Enqueue(command, static (w, c, t) => w.SaveProgressAsync(c, t), null);
+        => Enqueue(command, static (w, c, t) => w.SaveProgressAsync(c, t), null, Never);
 
     public Task<CancelResult> CancelAsync(CancelCommand command, Action<CancelResult>? onCommitted = null)
-        => Enqueue(command, static (w, c, t) => w.CancelRunAsync(c, t), onCommitted);
+        => Enqueue(command, static (w, c, t) => w.CancelRunAsync(c, t), onCommitted, static (_, _) => true);
 
     public async ValueTask DisposeAsync()
     {
@@ -67,9 +69,15 @@ internal sealed class RunWriter : IAsyncDisposable
         }
     }
 
-    private Task<TResult> Enqueue<TCommand, TResult>(TCommand command, Func<IStoreWriter, TCommand, CancellationToken, ValueTask<TResult>> apply, Action<TResult>? onCommitted)
+    private static bool Never<TCommand, TResult>(TCommand command, TResult result) => false;
+
+    private Task<TResult> Enqueue<TCommand, TResult>(
+        TCommand command,
+        Func<IStoreWriter, TCommand, CancellationToken, ValueTask<TResult>> apply,
+        Action<TResult>? onCommitted,
+        Func<TCommand, TResult, bool> makesWorkDue)
     {
-        var op = new WriteOp<TCommand, TResult>(command, apply, onCommitted);
+        var op = new WriteOp<TCommand, TResult>(command, apply, onCommitted, makesWorkDue);
         if (!_queue.Writer.TryWrite(op))
         {
             return Task.FromException<TResult>(new ObjectDisposedException(nameof(RunWriter), "Baton is shutting down; the write was not accepted"));
@@ -118,12 +126,16 @@ internal sealed class RunWriter : IAsyncDisposable
 
     private void Complete(List<WriteOp> committed)
     {
+        var wake = false;
         foreach (var op in committed)
         {
-            op.Complete();
+            wake |= op.Complete();
         }
 
-        _afterCommit();
+        if (wake)
+        {
+            _afterCommit();
+        }
     }
 
     /// <summary>
@@ -188,7 +200,8 @@ internal sealed class RunWriter : IAsyncDisposable
     {
         public abstract ValueTask ApplyAsync(IStoreWriter writer);
 
-        public abstract void Complete();
+        /// <summary>Completes the waiter; true when the committed command may have made work due.</summary>
+        public abstract bool Complete();
 
         public abstract void Fail(Exception error);
     }
@@ -196,7 +209,8 @@ internal sealed class RunWriter : IAsyncDisposable
     private sealed class WriteOp<TCommand, TResult>(
         TCommand command,
         Func<IStoreWriter, TCommand, CancellationToken, ValueTask<TResult>> apply,
-        Action<TResult>? onCommitted) : WriteOp
+        Action<TResult>? onCommitted,
+        Func<TCommand, TResult, bool> makesWorkDue) : WriteOp
     {
         private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private TResult? _result;
@@ -208,7 +222,7 @@ internal sealed class RunWriter : IAsyncDisposable
             _result = await apply(writer, command, CancellationToken.None).ConfigureAwait(false);
         }
 
-        public override void Complete()
+        public override bool Complete()
         {
             try
             {
@@ -218,6 +232,8 @@ internal sealed class RunWriter : IAsyncDisposable
             {
                 _completion.TrySetResult(_result!);
             }
+
+            return makesWorkDue(command, _result!);
         }
 
         public override void Fail(Exception error) => _completion.TrySetException(error);

@@ -68,8 +68,10 @@ public sealed class NoEndlessRunTests
             var runId = await host.StartThreeStepsAsync();
             await journal.StartedAsync("host", "step-1");
 
-            // Heartbeats run every 10 s; after 40 s the given-up run's lease must have run out.
-            for (var i = 0; i < 4; i++)
+            // The run is given up once its refused commit fails; until then heartbeats may still extend its lease
+            // (by up to 30 s each). Once given up, nothing extends it any more, so advancing the clock in 10 s steps
+            // must see it claimed again within a bounded number of steps, while the busy run keeps its lease.
+            for (var i = 0; i < 12 && (await host.Inspector.GetRunAsync(runId))!.Status != RunStatus.Completed; i++)
             {
                 await host.AdvanceAndWakeAsync(TimeSpan.FromSeconds(10));
             }
