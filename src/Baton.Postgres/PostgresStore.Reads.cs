@@ -57,10 +57,7 @@ internal sealed partial class PostgresStore
                 }
             }
 
-            var command = new NpgsqlCommand(
-                $"SELECT step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail FROM {Schema}.steps WHERE run_id = $1 ORDER BY position",
-                connection);
-
+            var command = new NpgsqlCommand($"SELECT {StepColumns} FROM {Schema}.steps WHERE run_id = $1 ORDER BY position", connection);
             await using var commandScope = command.ConfigureAwait(false);
             command.Parameters.AddWithValue(runId);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -69,28 +66,34 @@ internal sealed partial class PostgresStore
                 var steps = new List<StepInfo>();
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var id = reader.GetString(0);
-                    steps.Add(new StepInfo
-                    {
-                        Id = id,
-                        Name = reader.GetString(1),
-                        Position = reader.GetInt32(2),
-                        Kind = (StepKind)reader.GetInt16(3),
-                        Status = (StepStatus)reader.GetInt16(4),
-                        Attempts = reader.GetInt32(5),
-                        StartedAt = Pg.Time(reader, 6),
-                        FinishedAt = Pg.Time(reader, 7),
-                        WakeAt = Pg.Time(reader, 8),
-                        Output = Pg.Text(reader, 9),
-                        Error = StoreJson.Error(Pg.Text(reader, 10)),
-                        Detail = Pg.Text(reader, 11),
-                        FailedAttempts = attempts.TryGetValue(id, out var failed) ? failed : [],
-                    });
+                    steps.Add(ReadStep(reader, 0, attempts));
                 }
 
                 return steps;
             }
         }
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>> GetStepsOfRunsAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken)
+    {
+        var steps = runIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new List<StepInfo>(), StringComparer.Ordinal);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand($"SELECT run_id, {StepColumns} FROM {Schema}.steps WHERE run_id = ANY($1) ORDER BY run_id, position", connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            command.Parameters.AddWithValue(steps.Keys.ToArray());
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    steps[reader.GetString(0)].Add(ReadStep(reader, 1, []));
+                }
+            }
+        }
+
+        return steps.ToDictionary(p => p.Key, p => (IReadOnlyList<StepInfo>)p.Value, StringComparer.Ordinal);
     }
 
     public async Task<Page<RunInfo>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
@@ -264,6 +267,30 @@ internal sealed partial class PostgresStore
 
             return skips;
         }
+    }
+
+    private const string StepColumns = "step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail";
+
+    /// <summary>Reads a step whose <see cref="StepColumns"/> start at column <paramref name="o"/>.</summary>
+    private static StepInfo ReadStep(NpgsqlDataReader reader, int o, Dictionary<string, List<StepAttempt>> attempts)
+    {
+        var id = reader.GetString(o);
+        return new StepInfo
+        {
+            Id = id,
+            Name = reader.GetString(o + 1),
+            Position = reader.GetInt32(o + 2),
+            Kind = (StepKind)reader.GetInt16(o + 3),
+            Status = (StepStatus)reader.GetInt16(o + 4),
+            Attempts = reader.GetInt32(o + 5),
+            StartedAt = Pg.Time(reader, o + 6),
+            FinishedAt = Pg.Time(reader, o + 7),
+            WakeAt = Pg.Time(reader, o + 8),
+            Output = Pg.Text(reader, o + 9),
+            Error = StoreJson.Error(Pg.Text(reader, o + 10)),
+            Detail = Pg.Text(reader, o + 11),
+            FailedAttempts = attempts.TryGetValue(id, out var failed) ? failed : [],
+        };
     }
 
     private static RunInfo ReadRun(NpgsqlDataReader reader) => new()

@@ -49,34 +49,37 @@ internal sealed partial class SqliteStore
             }
 
             using var command = connection.CreateCommand();
-            command.CommandText =
-                "SELECT step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail FROM steps WHERE run_id = $id ORDER BY position";
+            command.CommandText = "SELECT " + StepColumns + " FROM steps WHERE run_id = $id ORDER BY position";
             command.Parameters.AddWithValue("$id", runId);
             using var reader = command.ExecuteReader();
             var steps = new List<StepInfo>();
             while (reader.Read())
             {
-                var id = reader.GetString(0);
-                steps.Add(new StepInfo
-                {
-                    Id = id,
-                    Name = reader.GetString(1),
-                    Position = reader.GetInt32(2),
-                    Kind = (StepKind)reader.GetInt32(3),
-                    Status = (StepStatus)reader.GetInt32(4),
-                    Attempts = reader.GetInt32(5),
-                    StartedAt = Db.Time(reader, 6),
-                    FinishedAt = Db.Time(reader, 7),
-                    WakeAt = Db.Time(reader, 8),
-                    Output = Db.Text(reader, 9),
-                    Error = StoreJson.Error(Db.Text(reader, 10)),
-                    Detail = Db.Text(reader, 11),
-                    FailedAttempts = attempts.TryGetValue(id, out var failed) ? failed : [],
-                });
+                steps.Add(ReadStep(reader, 0, attempts));
             }
 
             return steps;
         }
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>> GetStepsOfRunsAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken)
+    {
+        var steps = runIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new List<StepInfo>(), StringComparer.Ordinal);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT run_id, " + StepColumns + " FROM steps WHERE run_id IN (SELECT value FROM json_each($ids)) ORDER BY run_id, position";
+            command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(steps.Keys, BatonJson.Options));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                steps[reader.GetString(0)].Add(ReadStep(reader, 1, []));
+            }
+        }
+
+        return steps.ToDictionary(p => p.Key, p => (IReadOnlyList<StepInfo>)p.Value, StringComparer.Ordinal);
     }
 
     public async Task<Page<RunInfo>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
@@ -233,6 +236,30 @@ internal sealed partial class SqliteStore
         }
 
         return skips;
+    }
+
+    private const string StepColumns = "step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail";
+
+    /// <summary>Reads a step whose <see cref="StepColumns"/> start at column <paramref name="o"/>.</summary>
+    private static StepInfo ReadStep(SqliteDataReader reader, int o, Dictionary<string, List<StepAttempt>> attempts)
+    {
+        var id = reader.GetString(o);
+        return new StepInfo
+        {
+            Id = id,
+            Name = reader.GetString(o + 1),
+            Position = reader.GetInt32(o + 2),
+            Kind = (StepKind)reader.GetInt32(o + 3),
+            Status = (StepStatus)reader.GetInt32(o + 4),
+            Attempts = reader.GetInt32(o + 5),
+            StartedAt = Db.Time(reader, o + 6),
+            FinishedAt = Db.Time(reader, o + 7),
+            WakeAt = Db.Time(reader, o + 8),
+            Output = Db.Text(reader, o + 9),
+            Error = StoreJson.Error(Db.Text(reader, o + 10)),
+            Detail = Db.Text(reader, o + 11),
+            FailedAttempts = attempts.TryGetValue(id, out var failed) ? failed : [],
+        };
     }
 
     private static RunInfo ReadRun(SqliteDataReader reader) => new()

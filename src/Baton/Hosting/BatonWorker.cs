@@ -25,6 +25,9 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _heartbeatStop = new();
     private readonly List<Task> _loops = [];
+    private static readonly Task<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>> NoHistories =
+        Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>>(new Dictionary<string, IReadOnlyList<StepInfo>>());
+
     private Task _dispatcher = Task.CompletedTask;
     private long _lastHeartbeatTicks;
 
@@ -136,9 +139,13 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
                 {
                     var limit = Math.Min(free, Options.ClaimBatchSize);
                     var claim = await _engine.Writer.ClaimAsync(new ClaimCommand(Options.WorkerId, now, now + Options.LeaseDuration, limit)).ConfigureAwait(false);
+
+                    // The history of every resumed run of the batch is read with one query, not one per run.
+                    var resumed = claim.Runs.Where(r => r.Claims > 1).Select(r => r.RunId).ToArray();
+                    var histories = resumed.Length == 0 ? NoHistories : _engine.Store.GetStepsOfRunsAsync(resumed, CancellationToken.None);
                     foreach (var run in claim.Runs)
                     {
-                        Start(run, now);
+                        Start(run, histories, now);
                     }
 
                     if (claim.Runs.Count == limit)
@@ -176,7 +183,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         }
     }
 
-    private void Start(ClaimedRun run, DateTimeOffset now)
+    private void Start(ClaimedRun run, Task<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>> histories, DateTimeOffset now)
     {
         if (run.DueAt is { } due)
         {
@@ -187,7 +194,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 
         // Registered before it starts, so the removal below can never run first.
         var lease = new LeaseRef(run.RunId, Options.WorkerId, run.Token);
-        var start = new Task<Task>(() => ExecuteAsync(run, lease, now));
+        var start = new Task<Task>(() => ExecuteAsync(run, lease, histories, now));
         var task = start.Unwrap();
         _claims[lease] = task;
         task.ContinueWith(
@@ -204,7 +211,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         start.Start(TaskScheduler.Default);
     }
 
-    private async Task ExecuteAsync(ClaimedRun run, LeaseRef lease, DateTimeOffset claimedAt)
+    private async Task ExecuteAsync(ClaimedRun run, LeaseRef lease, Task<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>> histories, DateTimeOffset claimedAt)
     {
         try
         {
@@ -216,9 +223,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
             }
 
             // A run claimed for the first time has no steps yet: nothing to load.
-            IReadOnlyList<StepInfo> steps = run.Claims == 1
-                ? []
-                : await _engine.Store.GetStepsAsync(run.RunId, includeAttempts: false, CancellationToken.None).ConfigureAwait(false);
+            IReadOnlyList<StepInfo> steps = run.Claims == 1 ? [] : (await histories.ConfigureAwait(false))[run.RunId];
             var scope = _engine.Services.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {

@@ -31,6 +31,22 @@ public interface IBatonStore : IAsyncDisposable
     /// <summary>Reads the recorded steps of a run in position order (with failed attempts when asked).</summary>
     Task<IReadOnlyList<StepInfo>> GetStepsAsync(string runId, bool includeAttempts, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the recorded steps (without attempts) of several runs at once: the worker loads the history of
+    /// every resumed run of a claim with one call. The default reads them one run at a time.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>> GetStepsOfRunsAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        var steps = new Dictionary<string, IReadOnlyList<StepInfo>>(runIds.Count, StringComparer.Ordinal);
+        foreach (var runId in runIds)
+        {
+            steps[runId] = await GetStepsAsync(runId, includeAttempts: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        return steps;
+    }
+
     /// <summary>Lists runs, newest first.</summary>
     Task<Page<RunInfo>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
 

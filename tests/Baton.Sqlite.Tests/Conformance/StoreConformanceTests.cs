@@ -114,6 +114,27 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetStepsOfRuns_SeveralRuns_ReturnsEachRunsStepsInOrder()
+    {
+        await CreateRunAsync("run-1", T0);
+        var one = await ClaimOneAsync("worker-a", "run-1", T0);
+        await CreateRunAsync("run-2", T0);
+        var two = await ClaimOneAsync("worker-a", "run-2", T0);
+        await CreateRunAsync("run-3", T0);
+        await CommitStepAsync(one, Completed("b", 1, "2"));
+        await CommitStepAsync(one, Completed("a", 0, "1"));
+        await CommitStepAsync(two, Completed("x", 0, "\"x\""));
+
+        var steps = await Store.GetStepsOfRunsAsync(["run-1", "run-2", "run-3", "missing"], CancellationToken.None);
+
+        Assert.Equal(["a", "b"], steps["run-1"].Select(s => s.Id));
+        Assert.Equal(["1", "2"], steps["run-1"].Select(s => s.Output));
+        Assert.Equal("\"x\"", Assert.Single(steps["run-2"]).Output);
+        Assert.Empty(steps["run-3"]);
+        Assert.Empty(steps["missing"]);
+    }
+
+    [Fact]
     public async Task ClaimDueRuns_WorkLeftInStore_NextDueAtIsEarliestRunNotHeldByClaimant()
     {
         await CreateRunAsync("run-now", T0);
