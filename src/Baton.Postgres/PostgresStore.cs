@@ -75,7 +75,9 @@ internal sealed partial class PostgresStore : IBatonStore
         }
     }
 
-    public IStoreWriter OpenWriter() => new PostgresWriter(_dataSource.OpenConnection(), Schema, Channel);
+    // The connection opens with the first batch (and again after it breaks), so a node that starts while the database
+    // is briefly unreachable waits in the writer's retries instead of losing its writer.
+    public IStoreWriter OpenWriter() => new PostgresWriter(_dataSource.CreateConnection(), Schema, Channel);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
