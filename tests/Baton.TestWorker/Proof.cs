@@ -51,7 +51,7 @@ internal static class Proof
     private static Task<string> ExecuteAsync(Protocol protocol, string markerDirectory, string runId, string stepId, bool failOnce)
     {
         // Journaled before the work, so an execution cut short by a kill is in the journal too.
-        protocol.Journal($"exec {runId} {stepId} {Environment.ProcessId}");
+        protocol.Journal($"exec {runId} {stepId} {Environment.ProcessId} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
 
         // The first execution to create the marker fails; every later one (on any worker) finds it and succeeds.
         // A kill between the marker and the recorded failure just makes the next execution succeed.

@@ -78,6 +78,7 @@ public sealed class MultiProcessProofTests(ITestOutputHelper output)
             var stepsDone = 0;
             var killed = new List<int>();
             var restarted = false;
+            var restartWindow = new RestartWindow();
             var survivorsOfRestart = new HashSet<WorkerProcess>();
             var stepsAfterRestart = new Dictionary<WorkerProcess, int>();
             var finished = 0L;
@@ -116,7 +117,9 @@ public sealed class MultiProcessProofTests(ITestOutputHelper output)
                         Interlocked.Exchange(ref restarting, 1);
                         survivorsOfRestart.UnionWith(workers.Where(w => w is { HasExited: false })!);
                         var restartWatch = Stopwatch.StartNew();
+                        restartWindow.From = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                         await server.RestartAsync();
+                        restartWindow.To = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
                         // The test's own pooled connections died with the server; the workers must find that out themselves.
                         NpgsqlConnection.ClearAllPools();
@@ -160,7 +163,7 @@ public sealed class MultiProcessProofTests(ITestOutputHelper output)
             }
 
             await AssertDatabaseAsync(server.ConnectionString, schema, runs, acceptedBeforeRestart);
-            AssertJournals(all, killed, await StepOwnersAsync(server.ConnectionString, schema));
+            AssertJournals(all, killed, restartWindow, await StepOwnersAsync(server.ConnectionString, schema));
         }
         finally
         {
@@ -320,9 +323,10 @@ public sealed class MultiProcessProofTests(ITestOutputHelper output)
         return owners;
     }
 
-    private void AssertJournals(List<WorkerProcess> workers, List<int> killed, Dictionary<(string Run, string Step), int> owners)
+    private void AssertJournals(List<WorkerProcess> workers, List<int> killed, RestartWindow restart, Dictionary<(string Run, string Step), int> owners)
     {
         var executions = new Dictionary<(string Run, string Step), List<int>>();
+        var started = new Dictionary<(string Run, string Step), List<long>>();
         var failures = new Dictionary<(string Run, string Step), int>();
         foreach (var worker in workers.Where(w => File.Exists(w.JournalPath)))
         {
@@ -335,6 +339,7 @@ public sealed class MultiProcessProofTests(ITestOutputHelper output)
                 if (parts[0] == "exec")
                 {
                     (executions.TryGetValue(key, out var list) ? list : executions[key] = []).Add(pid);
+                    (started.TryGetValue(key, out var times) ? times : started[key] = []).Add(long.Parse(parts[4], CultureInfo.InvariantCulture) - restart.From);
                 }
                 else
                 {
@@ -355,7 +360,7 @@ public sealed class MultiProcessProofTests(ITestOutputHelper output)
             // deliberate failure or by a killed process that had started it.
             var kills = pids.Distinct().Count(killedPids.Contains);
             var extra = pids.Count - failures.GetValueOrDefault(key) - 1;
-            Assert.True(extra <= kills, $"{key} ran {pids.Count} times (by {string.Join(',', pids)}), {failures.GetValueOrDefault(key)} failed on purpose, killed pids among them: {kills}");
+            Assert.True(extra <= kills, $"{key} ran {pids.Count} times (by {string.Join(',', pids)} at {string.Join(',', started[key])} ms from the restart, which took {restart.To - restart.From} ms), {failures.GetValueOrDefault(key)} failed on purpose, killed pids among them: {kills}");
         }
 
         var max = executions.Values.Max(p => p.Count);
@@ -376,6 +381,13 @@ public sealed class MultiProcessProofTests(ITestOutputHelper output)
         => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : defaultValue;
 
     private static string Transcripts(IEnumerable<WorkerProcess> workers) => string.Join("\n\n", workers.Select(w => w.Transcript));
+
+    private sealed class RestartWindow
+    {
+        public long From { get; set; }
+
+        public long To { get; set; }
+    }
 
     /// <summary>The shape of the worker's proof payload (Baton.TestWorker/Proof.cs).</summary>
     private sealed record ProofRequest(int Index, bool Sleep, bool FailOnce);

@@ -16,6 +16,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private const int TranscriptLines = 200;
     private readonly Process _process;
     private readonly Queue<string> _transcript = new();
+    private bool _disposed;
 
     private WorkerProcess(Process process, int slot, string journal)
     {
@@ -30,12 +31,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>This process's own journal file.</summary>
     public string JournalPath { get; }
 
-    public int Pid => _process.Id;
+    public int Pid { get; private set; }
 
     /// <summary>Set by the test before it kills the process, so an exit of its own can be told apart.</summary>
     public bool Killed { get; private set; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>The last lines the worker printed (stdout and stderr), for failure messages.</summary>
     public string Transcript
@@ -81,6 +82,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             }
         };
         process.Start();
+        worker.Pid = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return worker;
@@ -97,6 +99,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             await KillAsync();
