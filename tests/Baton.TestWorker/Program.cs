@@ -39,7 +39,14 @@ var baton = builder.Services.AddBaton()
     });
 if (arguments.PostgresConnection is { } connectionString)
 {
-    baton.UsePostgres(connectionString, o => o.Schema = arguments.Schema!).Configure(o => o.MaxConcurrentRuns = 50);
+    // A longer lease than on SQLite: five busy processes share two cores here, and a freshly started worker (JIT) once
+    // missed heartbeats for 2 s, so its run was claimed again without any kill. 5 s still lets a killed worker's runs
+    // resume within the test's time; the proof bounds re-executions by kills, so leases must not lapse otherwise.
+    baton.UsePostgres(connectionString, o => o.Schema = arguments.Schema!).Configure(o =>
+    {
+        o.MaxConcurrentRuns = 50;
+        o.LeaseDuration = TimeSpan.FromSeconds(5);
+    });
     if (arguments.Cron)
     {
         baton.AddCronProof(protocol);
