@@ -33,7 +33,34 @@ internal sealed partial class PostgresStore : IBatonStore
     /// <summary>The quoted schema name used in every statement.</summary>
     internal string Schema { get; }
 
+    /// <summary>
+    /// Applies the migrations. A node that starts while the server is briefly unreachable (restarting, failing over)
+    /// keeps trying for <see cref="StartupRetryLimit"/> instead of failing its host's start.
+    /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        var giveUpAt = DateTimeOffset.UtcNow + StartupRetryLimit;
+        while (true)
+        {
+            try
+            {
+                await MigrateAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (NpgsqlException e) when (e.IsTransient && DateTimeOffset.UtcNow + delay < giveUpAt)
+            {
+                // Real time on purpose: this waits out a real server, whatever clock the engine runs on.
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+    }
+
+    /// <summary>How long a starting node waits for an unreachable server: 30 seconds.</summary>
+    internal static TimeSpan StartupRetryLimit { get; } = TimeSpan.FromSeconds(30);
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -75,7 +102,9 @@ internal sealed partial class PostgresStore : IBatonStore
         }
     }
 
-    public IStoreWriter OpenWriter() => new PostgresWriter(_dataSource.OpenConnection(), Schema, Channel);
+    // The connection opens with the first batch (and again after it breaks), so a node that starts while the database
+    // is briefly unreachable waits in the writer's retries instead of losing its writer.
+    public IStoreWriter OpenWriter() => new PostgresWriter(_dataSource.CreateConnection(), Schema, Channel);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

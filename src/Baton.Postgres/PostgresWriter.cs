@@ -164,7 +164,18 @@ internal sealed class PostgresWriter : IStoreWriter
     }
 
     public async ValueTask BeginAsync(CancellationToken cancellationToken)
-        => _transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+    {
+        if (_connection.State != System.Data.ConnectionState.Open)
+        {
+            // The server restarted or the network dropped the connection: Npgsql left it closed (broken). The same
+            // connection object is opened again on a new session, so the statements bound to it keep working (Npgsql
+            // prepares them again on the new session). A failure here is transient and the writer retries it.
+            await _connection.CloseAsync().ConfigureAwait(false);
+            await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
@@ -337,8 +348,15 @@ internal sealed class PostgresWriter : IStoreWriter
 
     public bool IsTransient(Exception error) => error switch
     {
-        PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable } => true,
-        NpgsqlException npgsql => npgsql.IsTransient,
+        PostgresException
+        {
+            SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable
+                or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+        } => true,
+        NpgsqlException npgsql when npgsql.IsTransient => true,
+
+        // Whatever the error said, a connection that broke under it is opened again by the next attempt.
+        NpgsqlException or InvalidOperationException or IOException => _connection.State != System.Data.ConnectionState.Open,
         _ => false,
     };
 

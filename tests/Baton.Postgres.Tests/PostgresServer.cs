@@ -53,7 +53,7 @@ public sealed class PostgresServer : IAsyncLifetime
             + "or set BATON_TEST_POSTGRES to the connection string of a server the tests may use.");
         _directory = Path.Combine(Path.GetTempPath(), "baton-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_directory);
-        var data = Path.Combine(_directory, "data");
+        var data = DataDirectory;
         var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
@@ -88,6 +88,22 @@ public sealed class PostgresServer : IAsyncLifetime
         using var launcher = Process.Start(start) ?? throw new InvalidOperationException("could not start the cluster's watchdog");
         launcher.WaitForExit();
     }
+
+    /// <summary>
+    /// Restarts the cluster (<c>pg_ctl restart -m fast</c>: sessions are terminated, the server stops and starts on the
+    /// same port and options) and returns when it accepts connections again. Only for the throwaway cluster.
+    /// </summary>
+    public Task RestartAsync()
+    {
+        if (_directory is null)
+        {
+            throw new InvalidOperationException("Restarting needs the tests' own cluster; BATON_TEST_POSTGRES points at a server they must not restart");
+        }
+
+        return RunPostgresAsync(Environment.UserName == "root", "pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_directory, "postgres.log"), "-m", "fast", "-w", "-t", "60", "restart"]);
+    }
+
+    private string DataDirectory => Path.Combine(_directory!, "data");
 
     /// <summary>A new empty schema name for one test.</summary>
     public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N")[..16];

@@ -1,7 +1,19 @@
 namespace Baton.TestWorker;
 
-/// <summary>The worker's command line.</summary>
-internal sealed record WorkerArguments(string DatabasePath, string JournalPath, string? SendEventId, string? BlockAtStep, int Steps)
+/// <summary>
+/// The worker's command line. Exactly one store: <c>--db &lt;file&gt;</c> (SQLite) or <c>--postgres &lt;connection string&gt;
+/// --schema &lt;name&gt;</c>.
+/// </summary>
+internal sealed record WorkerArguments(
+    string? DatabasePath,
+    string? PostgresConnection,
+    string? Schema,
+    string JournalPath,
+    string? SendEventId,
+    string? BlockAtStep,
+    int Steps,
+    string? MarkerDirectory,
+    bool Cron)
 {
     public static WorkerArguments Parse(string[] args)
     {
@@ -20,11 +32,21 @@ internal sealed record WorkerArguments(string DatabasePath, string JournalPath, 
             ? value
             : throw new ArgumentException($"--{name} is required", nameof(args));
 
+        var postgres = values.GetValueOrDefault("postgres");
+        if ((postgres is null) == !values.ContainsKey("db"))
+        {
+            throw new ArgumentException("Give exactly one of --db <file> and --postgres <connection string>", nameof(args));
+        }
+
         return new WorkerArguments(
-            Required("db"),
+            values.GetValueOrDefault("db"),
+            postgres,
+            postgres is null ? null : Required("schema"),
             Required("journal"),
             values.GetValueOrDefault("send"),
             values.GetValueOrDefault("block"),
-            values.TryGetValue("steps", out var steps) ? int.Parse(steps, System.Globalization.CultureInfo.InvariantCulture) : 5);
+            values.TryGetValue("steps", out var steps) ? int.Parse(steps, System.Globalization.CultureInfo.InvariantCulture) : 5,
+            values.GetValueOrDefault("markers"),
+            values.TryGetValue("cron", out var cron) && cron == "1");
     }
 }

@@ -13,7 +13,12 @@ namespace Baton.Execution;
 /// </summary>
 internal sealed class RunWriter : IAsyncDisposable
 {
-    private const int MaxTransientAttempts = 4;
+    // Backoff between attempts of a batch that failed transiently, in real time: it waits out a real outage (a
+    // database restart, a dropped connection), not business time, so a test's fake clock must not hold it. About
+    // 6.5 s in all, long enough for a PostgreSQL restart; a lease that runs out meanwhile is fenced as usual.
+    private static readonly TimeSpan[] TransientBackoff =
+        [TimeSpan.Zero, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250),
+         TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5)];
     private readonly Channel<WriteOp> _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IBatonStore _store;
     private readonly int _maxBatch;
@@ -106,19 +111,38 @@ internal sealed class RunWriter : IAsyncDisposable
             }
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (await TryApplyWithRetriesAsync(writer, batch).ConfigureAwait(false))
+            var error = await TryApplyWithRetriesAsync(writer, batch).ConfigureAwait(false);
+            if (error is null)
             {
                 BatonDiagnostics.RecordWriteBatch(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 Complete(batch);
                 continue;
             }
 
+            if (batch.Count == 1 || IsTransient(writer, error))
+            {
+                // A command that failed alone, or a database that stayed unreachable through every retry (no command
+                // of the batch can succeed now; trying them one by one would only hold the queue longer).
+                Log.WriteFailed(_logger, error);
+                foreach (var op in batch)
+                {
+                    op.Fail(error);
+                }
+
+                continue;
+            }
+
             // Something in the batch failed: isolate it so the other commands still commit.
             foreach (var op in batch)
             {
-                if (await TryApplyWithRetriesAsync(writer, [op]).ConfigureAwait(false))
+                if (await TryApplyWithRetriesAsync(writer, [op]).ConfigureAwait(false) is not { } opError)
                 {
                     Complete([op]);
+                }
+                else
+                {
+                    Log.WriteFailed(_logger, opError);
+                    op.Fail(opError);
                 }
             }
         }
@@ -139,33 +163,29 @@ internal sealed class RunWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Applies a batch in one transaction. A transient failure (deadlock, busy database) is retried a few times;
-    /// a lasting failure of a single command fails that command's waiter.
+    /// Applies a batch in one transaction. A transient failure (deadlock, busy database, lost connection) is
+    /// retried with a growing pause; the error is returned when it lasts or is not transient.
     /// </summary>
-    private async Task<bool> TryApplyWithRetriesAsync(IStoreWriter writer, List<WriteOp> ops)
+    /// <returns>Null when committed; otherwise the last error.</returns>
+    private async Task<Exception?> TryApplyWithRetriesAsync(IStoreWriter writer, List<WriteOp> ops)
     {
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 0; ; attempt++)
         {
+            if (attempt > 0)
+            {
+                await Task.Delay(TransientBackoff[attempt]).ConfigureAwait(false);
+            }
+
             var error = await TryApplyAsync(writer, ops).ConfigureAwait(false);
-            if (error is null)
+            if (error is null || attempt == TransientBackoff.Length - 1 || !IsTransient(writer, error))
             {
-                return true;
+                return error;
             }
-
-            if (attempt < MaxTransientAttempts && (error is StorageException { IsTransient: true } || writer.IsTransient(error)))
-            {
-                continue;
-            }
-
-            if (ops.Count == 1)
-            {
-                Log.WriteFailed(_logger, error);
-                ops[0].Fail(error);
-            }
-
-            return false;
         }
     }
+
+    private static bool IsTransient(IStoreWriter writer, Exception error)
+        => error is StorageException { IsTransient: true } || writer.IsTransient(error);
 
     /// <returns>Null when committed; otherwise the error, with the transaction rolled back.</returns>
     private async Task<Exception?> TryApplyAsync(IStoreWriter writer, List<WriteOp> ops)

@@ -87,7 +87,8 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
         {
             if (store.RefuseCommit(command))
             {
-                throw new StorageException($"injected fault: the database refused the commit of step {command.Step.StepId}", isTransient: true);
+                // Lasting (not transient): the writer would retry a transient refusal with a real-time backoff of seconds.
+                throw new StorageException($"injected fault: the database refused the commit of step {command.Step.StepId}", isTransient: false);
             }
 
             var result = await inner.CommitStepAsync(command, cancellationToken);
