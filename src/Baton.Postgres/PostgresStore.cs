@@ -108,21 +108,7 @@ internal sealed partial class PostgresStore : IBatonStore
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    internal static IEnumerable<(int Version, string Sql)> Migrations()
-    {
-        var assembly = typeof(PostgresStore).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.EndsWith(".sql", StringComparison.Ordinal) && n.Contains(".Migrations.", StringComparison.Ordinal))
-            .Select(n =>
-            {
-                var file = n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
-                var version = int.Parse(file[..file.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var reader = new StreamReader(stream);
-                return (version, reader.ReadToEnd());
-            })
-            .OrderBy(m => m.version);
-    }
+    internal static IReadOnlyList<(int Version, string Sql)> Migrations() => EmbeddedMigrations.Load(typeof(PostgresStore).Assembly);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -95,21 +95,7 @@ internal sealed partial class SqliteStore : IBatonStore
         return ValueTask.CompletedTask;
     }
 
-    internal static IEnumerable<(int Version, string Sql)> Migrations()
-    {
-        var assembly = typeof(SqliteStore).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.EndsWith(".sql", StringComparison.Ordinal) && n.Contains(".Migrations.", StringComparison.Ordinal))
-            .Select(n =>
-            {
-                var file = n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
-                var version = int.Parse(file[..file.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var reader = new StreamReader(stream);
-                return (version, reader.ReadToEnd());
-            })
-            .OrderBy(m => m.version);
-    }
+    internal static IReadOnlyList<(int Version, string Sql)> Migrations() => EmbeddedMigrations.Load(typeof(SqliteStore).Assembly);
 
     internal static void Execute(SqliteConnection connection, string sql)
     {
