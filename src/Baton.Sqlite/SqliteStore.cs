@@ -1,4 +1,3 @@
-using System.Reflection;
 using Baton.Storage;
 using Microsoft.Data.Sqlite;
 
