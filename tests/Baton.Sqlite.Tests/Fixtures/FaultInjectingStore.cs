@@ -13,7 +13,10 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
     private readonly ConcurrentDictionary<string, TaskCompletionSource<FenceResult>> _commitWatches = new(StringComparer.Ordinal);
     private volatile bool _partitioned;
 
-    /// <summary>While true, claims find nothing and heartbeats are lost; everything else still reaches the database.</summary>
+    /// <summary>
+    /// While true, claims find nothing, heartbeats are lost and leader-lease commands fail as if the database were
+    /// unreachable; everything else still reaches the database.
+    /// </summary>
     public bool Partitioned
     {
         get => _partitioned;
@@ -60,7 +63,24 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
 
     public Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) => inner.ListEventsAsync(query, cancellationToken);
 
+    public Task<LeaderLease> AcquireLeaseAsync(AcquireLeaseCommand command, CancellationToken cancellationToken)
+        => Partitioned ? Task.FromException<LeaderLease>(Unreachable()) : inner.AcquireLeaseAsync(command, cancellationToken);
+
+    public Task<bool> RenewLeaseAsync(RenewLeaseCommand command, CancellationToken cancellationToken)
+        => Partitioned ? Task.FromException<bool>(Unreachable()) : inner.RenewLeaseAsync(command, cancellationToken);
+
+    public Task<bool> ReleaseLeaseAsync(ReleaseLeaseCommand command, CancellationToken cancellationToken)
+        => Partitioned ? Task.FromException<bool>(Unreachable()) : inner.ReleaseLeaseAsync(command, cancellationToken);
+
+    public Task<LeaderLease?> GetLeaseAsync(string name, CancellationToken cancellationToken) => inner.GetLeaseAsync(name, cancellationToken);
+
+    public Task<DateTimeOffset?> GetLastCronTickAsync(string schedule, CancellationToken cancellationToken) => inner.GetLastCronTickAsync(schedule, cancellationToken);
+
+    public Task<PruneResult> PruneAsync(PruneCommand command, CancellationToken cancellationToken) => inner.PruneAsync(command, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private static StorageException Unreachable() => new("injected fault: the database cannot be reached (partitioned)", isTransient: true);
 
     private void Committed(CommitStepCommand command, FenceResult result)
     {
