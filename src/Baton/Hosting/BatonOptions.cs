@@ -114,7 +114,7 @@ public sealed class BatonOptions
 
 /// <summary>
 /// Retention: the leader deletes finished runs (with their steps, attempts and waits) and old events (with their
-/// skips) in small batches, repeating until nothing is left, then waits for <see cref="Interval"/>. Expired
+/// skips) in small batches, repeating until nothing is left, one pass every <see cref="Interval"/>. Expired
 /// idempotency keys go too. Runs that have not finished (queued, running, sleeping, waiting) are never deleted.
 /// </summary>
 public sealed class RetentionOptions
@@ -128,7 +128,7 @@ public sealed class RetentionOptions
     /// </summary>
     public TimeSpan? EventsAfter { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Pause between pruning passes. Default is 5 minutes.</summary>
+    /// <summary>Time from the start of one pruning pass to the next (a pass that takes longer is followed at once). Default is 5 minutes.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Most rows of each kind (runs, events, keys) deleted per transaction, which bounds how long a pass holds locks. Default is 500.</summary>

@@ -104,7 +104,13 @@ internal sealed class CronScheduler
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Not recorded (the database refused it even after the writer's retries): try again after the poll
+                // interval rather than lose the tick. Ticks falling due meanwhile collapse into the latest, as after a
+                // pause; a retry that finds the tick stored after all is a no-op.
+                var retryAt = time.GetUtcNow() + _engine.Options.PollInterval;
                 Log.CronFailed(_engine.Logger, _function.Id, e);
+                await Internal.ClockDelay.UntilAsync(time, retryAt, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             _last = tick;

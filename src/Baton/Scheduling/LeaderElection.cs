@@ -48,7 +48,13 @@ internal sealed class LeaderElection
     /// <summary>Whether this worker leads now.</summary>
     public bool IsLeader => Volatile.Read(ref _held) is not null;
 
-    /// <summary>Completes at the next election of this worker, or once it stepped down and its leader work has stopped.</summary>
+    /// <summary>The lease as this worker holds it now, or null when it does not lead.</summary>
+    public LeaderLease? Lease => Volatile.Read(ref _held);
+
+    /// <summary>
+    /// Completes at the next change of this worker's leadership: elected, lease renewed, or stepped down (once its
+    /// leader work has stopped and, on shutdown, the lease is released).
+    /// </summary>
     public Task Changed
     {
         get
@@ -71,6 +77,11 @@ internal sealed class LeaderElection
     public async Task<Task> StartAsync(CancellationToken stopping)
     {
         var first = await TryAcquireAsync().ConfigureAwait(false);
+        if (first.Lease is { } lease && lease.Holder == Me)
+        {
+            SetHeld(lease);
+        }
+
         return Task.Run(() => RunAsync(first, stopping), CancellationToken.None);
     }
 
@@ -164,6 +175,7 @@ internal sealed class LeaderElection
                 {
                     lease = lease with { ExpiresAt = until };
                     SetHeld(lease);
+                    Notify();
                     continue;
                 }
 

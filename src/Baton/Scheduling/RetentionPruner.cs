@@ -6,7 +6,7 @@ namespace Baton.Hosting;
 
 /// <summary>
 /// Retention, on the leader only: deletes finished runs and old events past their age (<see cref="RetentionOptions"/>)
-/// in batches until nothing is left, then waits for the interval. Each batch is its own short transaction; between
+/// in batches until nothing is left; a pass starts every interval. Each batch is its own short transaction; between
 /// batches the pruner lets this process's group-commit writer commit what it has queued, so a long backlog of history
 /// never holds up the runs executing now (on SQLite both need the file's one write lock).
 /// </summary>
@@ -19,6 +19,9 @@ internal sealed class RetentionPruner(BatonEngine engine)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            // The next pass is due an interval after this one starts, as an instant: a clock that jumps while the
+            // pass runs (a paused process, a test's fake clock) makes it due at once rather than a whole interval late.
+            var next = engine.Time.GetUtcNow() + engine.Options.Retention.Interval;
             try
             {
                 await PruneAsync(cancellationToken).ConfigureAwait(false);
@@ -34,7 +37,7 @@ internal sealed class RetentionPruner(BatonEngine engine)
 
             try
             {
-                await Task.Delay(engine.Options.Retention.Interval, engine.Time, cancellationToken).ConfigureAwait(false);
+                await Internal.ClockDelay.UntilAsync(engine.Time, next, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -20,7 +20,7 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Error, "Baton heartbeat failed")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(1005, LogLevel.Error, "Cron tick of {FunctionId} failed")]
+    [LoggerMessage(1005, LogLevel.Error, "Cron tick of {FunctionId} could not be stored; retrying")]
     public static partial void CronFailed(ILogger logger, string functionId, Exception exception);
 
     [LoggerMessage(1006, LogLevel.Information, "Baton worker {WorkerId} is now the leader (lease token {Token})")]

@@ -31,6 +31,9 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
     /// <summary>Step commits for which this returns true fail with a transient <see cref="StorageException"/>.</summary>
     public Func<CommitStepCommand, bool> RefuseCommit { get; set; } = _ => false;
 
+    /// <summary>Event ingests for which this returns true fail with a transient <see cref="StorageException"/>.</summary>
+    public Func<IngestCommand, bool> RefuseIngest { get; set; } = _ => false;
+
     public string ProviderName => inner.ProviderName;
 
     /// <summary>Completes with the fence result of the next commit of <paramref name="stepId"/>. Call it before the commit can happen.</summary>
@@ -98,7 +101,10 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
 
         public ValueTask RollbackAsync(CancellationToken cancellationToken) => inner.RollbackAsync(cancellationToken);
 
-        public ValueTask<IngestResult> IngestEventsAsync(IngestCommand command, CancellationToken cancellationToken) => inner.IngestEventsAsync(command, cancellationToken);
+        public ValueTask<IngestResult> IngestEventsAsync(IngestCommand command, CancellationToken cancellationToken)
+            => store.RefuseIngest(command)
+                ? ValueTask.FromException<IngestResult>(new StorageException("injected fault: the database refused the ingest", isTransient: true))
+                : inner.IngestEventsAsync(command, cancellationToken);
 
         public ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken)
             => store.Partitioned ? ValueTask.FromResult(new ClaimResult([], null)) : inner.ClaimDueRunsAsync(command, cancellationToken);
