@@ -37,6 +37,7 @@ internal sealed class PostgresWriter : IStoreWriter
     private readonly PgCommand _progress;
     private readonly PgCommand _cancel;
     private readonly PgCommand _runExists;
+    private readonly PgCommand _recordTick;
     private readonly List<PgCommand> _all = [];
     private readonly PgCommand _notify;
     private NpgsqlTransaction? _transaction;
@@ -161,6 +162,12 @@ internal sealed class PostgresWriter : IStoreWriter
             """,
             Text, Big, Text);
         _runExists = Prepare($"SELECT COUNT(*) FROM {s}.runs WHERE id = $1", Text);
+        _recordTick = Prepare(
+            $"""
+            INSERT INTO {s}.cron_ticks (schedule, last_tick) VALUES ($1, $2)
+            ON CONFLICT (schedule) DO UPDATE SET last_tick = GREATEST({s}.cron_ticks.last_tick, excluded.last_tick)
+            """,
+            Text, Big);
     }
 
     public async ValueTask BeginAsync(CancellationToken cancellationToken)
@@ -397,6 +404,11 @@ internal sealed class PostgresWriter : IStoreWriter
     {
         var now = Pg.Ms(command.Now);
         var cutoff = Pg.Ms(command.Now - command.DedupeWindow);
+        if (command.CronTick is { } tick)
+        {
+            await _recordTick.Bind(tick.Schedule, Pg.Ms(tick.Tick)).ExecuteAsync().ConfigureAwait(false);
+        }
+
 
         // An id repeated inside one batch counts once (the first), as it would one statement at a time.
         var batch = command.Events.DistinctBy(e => e.Id, StringComparer.Ordinal).ToArray();

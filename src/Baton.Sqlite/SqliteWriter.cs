@@ -38,6 +38,7 @@ internal sealed class SqliteWriter : IStoreWriter
     private readonly PreparedCommand _progress;
     private readonly PreparedCommand _cancel;
     private readonly PreparedCommand _runExists;
+    private readonly PreparedCommand _recordTick;
     private readonly List<PreparedCommand> _all = [];
     private readonly WalCheckpointer _checkpointer;
     private int _commitsSinceCheckpoint;
@@ -135,6 +136,9 @@ internal sealed class SqliteWriter : IStoreWriter
             """,
             "$reason", "$now", "$id");
         _runExists = Prepare("SELECT COUNT(*) FROM runs WHERE id = $id", "$id");
+        _recordTick = Prepare(
+            "INSERT INTO cron_ticks (schedule, last_tick) VALUES ($schedule, $tick) ON CONFLICT (schedule) DO UPDATE SET last_tick = MAX(last_tick, excluded.last_tick)",
+            "$schedule", "$tick");
     }
 
     /// <summary>The writer's own connection, whose per-connection settings (synchronous, busy timeout) tests inspect.</summary>
@@ -390,6 +394,11 @@ internal sealed class SqliteWriter : IStoreWriter
     {
         var now = Db.Ms(command.Now);
         var cutoff = Db.Ms(command.Now - command.DedupeWindow);
+        if (command.CronTick is { } tick)
+        {
+            _recordTick.Bind(tick.Schedule, Db.Ms(tick.Tick)).Execute();
+        }
+
         var fresh = new List<EventRecord>(command.Events.Count);
         foreach (var e in command.Events)
         {

@@ -17,6 +17,7 @@ public sealed class BatonTestHost : IAsyncDisposable
     private readonly IHost _host;
     private readonly bool _ownsDatabase;
     private readonly Execution.BatonEngine _engine;
+    private readonly Hosting.BatonWorker _worker;
 
     private BatonTestHost(IHost host, FakeTimeProvider time, string databasePath, bool ownsDatabase)
     {
@@ -28,6 +29,7 @@ public sealed class BatonTestHost : IAsyncDisposable
         Inspector = host.Services.GetRequiredService<IBatonInspector>();
         Changes = host.Services.GetRequiredService<ChangeFeed>();
         _engine = host.Services.GetRequiredService<Execution.BatonEngine>();
+        _worker = host.Services.GetRequiredService<Hosting.BatonWorker>();
     }
 
     /// <summary>The fake clock every Baton component uses.</summary>
@@ -54,6 +56,12 @@ public sealed class BatonTestHost : IAsyncDisposable
     /// Default is null: SQLite on a temporary file.
     /// </summary>
     public static Func<Action<BatonBuilder>>? DefaultStore { get; set; }
+
+    /// <summary>This host's worker id (<see cref="BatonOptions.WorkerId"/>).</summary>
+    public string WorkerId => _engine.Options.WorkerId;
+
+    /// <summary>Whether this host's worker is the leader now: the one that fires cron ticks and prunes history.</summary>
+    public bool IsLeader => _worker.Election.IsLeader;
 
     /// <summary>Default time a wait helper waits before it fails the test (real time). Default is 30 seconds.</summary>
     public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -108,6 +116,32 @@ public sealed class BatonTestHost : IAsyncDisposable
         // The worker may have armed its poll timer from a reading taken just before the jump, which would make
         // it fire late by the whole jump; wake it so it looks for due runs at the new time.
         _engine.WorkAvailable.Set();
+    }
+
+    /// <summary>
+    /// Waits until this host leads (<paramref name="leader"/> true) or has stepped down with its leader work stopped
+    /// (false). Elections happen on the fake clock: a follower looks again every third of the leader lease.
+    /// </summary>
+    public async Task WaitForLeadershipAsync(bool leader = true)
+    {
+        using var timeout = new CancellationTokenSource(WaitTimeout);
+        while (true)
+        {
+            var changed = _worker.Election.Changed;
+            if (IsLeader == leader)
+            {
+                return;
+            }
+
+            try
+            {
+                await changed.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Worker {WorkerId} did not {(leader ? "become the leader" : "step down")} within {WaitTimeout}");
+            }
+        }
     }
 
     /// <summary>Waits until the run finishes (completed, failed or cancelled) and returns it.</summary>

@@ -65,6 +65,14 @@ internal sealed class RunWriter : IAsyncDisposable
     public Task<CancelResult> CancelAsync(CancelCommand command, Action<CancelResult>? onCommitted = null)
         => Enqueue(command, static (w, c, t) => w.CancelRunAsync(c, t), onCommitted, static (_, _) => true);
 
+    /// <summary>
+    /// Completes once everything enqueued before it is committed (or failed). Background work that takes the
+    /// database's write lock outside this loop (retention) waits on it between batches, so the loop always
+    /// gets its turn.
+    /// </summary>
+    public Task FlushAsync()
+        => Enqueue<bool, bool>(true, static (_, c, _) => ValueTask.FromResult(c), null);
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

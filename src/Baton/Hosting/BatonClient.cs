@@ -79,6 +79,13 @@ internal sealed class BatonClient : IBatonClient, IBatonInspector
         return await _engine.Store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<LeaderInfo?> GetLeaderAsync(CancellationToken cancellationToken = default)
+    {
+        await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        var lease = await _engine.Store.GetLeaseAsync(LeaderElection.LeaseName, cancellationToken).ConfigureAwait(false);
+        return lease is not null && lease.ExpiresAt > _engine.Time.GetUtcNow() ? new LeaderInfo(lease.Holder, lease.ExpiresAt) : null;
+    }
+
     private static void CheckLimit(int limit, string name)
     {
         if (limit is < 1 or > MaxPage)

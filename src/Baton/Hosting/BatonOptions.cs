@@ -36,7 +36,29 @@ public sealed class BatonOptions
     /// <summary>How often progress is persisted.</summary>
     public ProgressOptions Progress { get; set; } = new();
 
+    /// <summary>
+    /// How long the leader lease lasts without renewal. One worker at a time holds it and runs the leader-only work
+    /// (cron schedules, retention); it renews every third of this, and when it dies another worker takes over after
+    /// at most this long. Default is 15 seconds.
+    /// </summary>
+    public TimeSpan LeaderLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How far back a worker that becomes leader fires a cron tick that no worker fired: the tick in progress when
+    /// the previous leader died, or one missed during a restart. Such a tick fires once, late; older ones are
+    /// skipped. Default is 1 minute; at least twice <see cref="LeaderLeaseDuration"/> is used, so a leader change
+    /// never loses a tick.
+    /// </summary>
+    public TimeSpan CronCatchUp { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long finished runs and old events are kept; pruned by the leader.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     internal TimeSpan EffectiveHeartbeat => HeartbeatInterval ?? LeaseDuration / 3;
+
+    internal TimeSpan LeaderRenewInterval => LeaderLeaseDuration / 3;
+
+    internal TimeSpan EffectiveCronCatchUp => CronCatchUp > 2 * LeaderLeaseDuration ? CronCatchUp : 2 * LeaderLeaseDuration;
 
     internal void Validate()
     {
@@ -75,7 +97,66 @@ public sealed class BatonOptions
             throw new ArgumentException("WorkerId must not be empty", nameof(WorkerId));
         }
 
+        if (LeaderLeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("LeaderLeaseDuration must be at least 1 second", nameof(LeaderLeaseDuration));
+        }
+
+        if (CronCatchUp < TimeSpan.Zero)
+        {
+            throw new ArgumentException("CronCatchUp must not be negative", nameof(CronCatchUp));
+        }
+
         Progress.Validate();
+        (Retention ?? throw new ArgumentException("Retention must not be null", nameof(Retention))).Validate(EventDedupeWindow);
+    }
+}
+
+/// <summary>
+/// Retention: the leader deletes finished runs (with their steps, attempts and waits) and old events (with their
+/// skips) in small batches, repeating until nothing is left, one pass every <see cref="Interval"/>. Expired
+/// idempotency keys go too. Runs that have not finished (queued, running, sleeping, waiting) are never deleted.
+/// </summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Age, counted from when a run finished, after which it is deleted; null keeps runs forever. Default is 7 days.</summary>
+    public TimeSpan? RunsAfter { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Age, counted from when an event was received, after which it is deleted; null keeps events forever. Default is
+    /// 7 days. It must be at least <see cref="BatonOptions.EventDedupeWindow"/>: an event is what makes a resent id a duplicate.
+    /// </summary>
+    public TimeSpan? EventsAfter { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Time from the start of one pruning pass to the next (a pass that takes longer is followed at once). Default is 5 minutes.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most rows of each kind (runs, events, keys) deleted per transaction, which bounds how long a pass holds locks. Default is 500.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    internal bool Enabled => RunsAfter is not null || EventsAfter is not null;
+
+    internal void Validate(TimeSpan dedupeWindow)
+    {
+        if (RunsAfter is { } runs && runs <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Retention.RunsAfter must be positive (or null to keep runs)", nameof(RunsAfter));
+        }
+
+        if (EventsAfter is { } events && events < dedupeWindow)
+        {
+            throw new ArgumentException($"Retention.EventsAfter must be at least the event dedupe window ({dedupeWindow}), or null to keep events", nameof(EventsAfter));
+        }
+
+        if (Interval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Retention.Interval must be positive", nameof(Interval));
+        }
+
+        if (BatchSize is < 1 or > 100_000)
+        {
+            throw new ArgumentException("Retention.BatchSize must be between 1 and 100000", nameof(BatchSize));
+        }
     }
 }
 

@@ -10,8 +10,9 @@ namespace Baton.Hosting;
 
 /// <summary>
 /// The hosted worker: claims due runs in batches (woken by commits, by other nodes' notifications, by the
-/// next due time, or by the poll interval), executes them, heartbeats their leases, fires cron ticks, and
-/// on shutdown stops claiming, lets in-flight steps finish within the grace period and releases what is left.
+/// next due time, or by the poll interval), executes them and heartbeats their leases; runs for leader and, while
+/// it leads, fires cron ticks and prunes history; on shutdown stops claiming, lets in-flight steps finish within
+/// the grace period and releases what is left.
 /// </summary>
 internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 {
@@ -34,10 +35,18 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     public BatonWorker(BatonEngine engine)
     {
         _engine = engine;
+        Election = new LeaderElection(engine, LeadAsync);
+        Retention = new RetentionPruner(engine);
     }
 
     /// <summary>Runs leased by this process now (starting, executing or recording their outcome).</summary>
     public int InFlight => _claims.Count;
+
+    /// <summary>This worker's candidacy for the leader-only work.</summary>
+    public LeaderElection Election { get; }
+
+    /// <summary>The retention pruner the leader runs.</summary>
+    public RetentionPruner Retention { get; }
 
     private BatonOptions Options => _engine.Options;
 
@@ -53,16 +62,10 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         _dispatcher = Task.Run(DispatchLoopAsync, CancellationToken.None);
         _loops.Add(Task.Run(() => _engine.Store.WatchForWorkAsync(_engine.WorkAvailable.Set, _stopping.Token), CancellationToken.None));
         _loops.Add(Task.Run(HeartbeatLoopAsync, CancellationToken.None));
-        // Schedules count from now, taken here rather than when their loops first run, so no tick is skipped.
-        var startedAt = _engine.Time.GetUtcNow();
-        foreach (var function in _engine.Registry.All)
-        {
-            foreach (var cron in function.CronTriggers)
-            {
-                var scheduler = new CronScheduler(_engine, function, cron, startedAt);
-                _loops.Add(Task.Run(() => scheduler.RunAsync(_stopping.Token), CancellationToken.None));
-            }
-        }
+
+        // The first election happens before start returns, so a worker that finds the lease free leads from the
+        // moment it started: its cron schedules count from then, not from whenever a background loop first ran.
+        _loops.Add(await Election.StartAsync(_stopping.Token).ConfigureAwait(false));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -115,6 +118,33 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
 
         _stopping.Dispose();
         _heartbeatStop.Dispose();
+    }
+
+    /// <summary>The leader-only work of one term: every cron schedule and retention, until <paramref name="token"/> is cancelled.</summary>
+    private async Task LeadAsync(LeaderTerm term, CancellationToken token)
+    {
+        var work = new List<Task>();
+        foreach (var function in _engine.Registry.All)
+        {
+            foreach (var cron in function.CronTriggers)
+            {
+                var scheduler = await CronScheduler.ForTermAsync(_engine, function, cron, term).ConfigureAwait(false);
+                work.Add(Task.Run(() => scheduler.RunAsync(token), CancellationToken.None));
+            }
+        }
+
+        if (Options.Retention.Enabled)
+        {
+            work.Add(Task.Run(() => Retention.RunAsync(token), CancellationToken.None));
+        }
+
+        try
+        {
+            await Task.WhenAll(work).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task DispatchLoopAsync()

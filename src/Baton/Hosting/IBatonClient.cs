@@ -34,4 +34,7 @@ public interface IBatonInspector
 
     /// <summary>Lists events, newest first, with the runs each created and the skips it caused.</summary>
     Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The worker holding the leader lease now (it fires cron ticks and prunes history), or null when none holds an unexpired lease.</summary>
+    Task<LeaderInfo?> GetLeaderAsync(CancellationToken cancellationToken = default);
 }

@@ -6,13 +6,15 @@ using Baton.Telemetry;
 namespace Baton.Hosting;
 
 /// <summary>
-/// Fires one cron trigger. Each tick is an event whose id is derived from the function, trigger and tick
-/// time, so when several nodes fire the same tick the store's event-id deduplication keeps exactly one run.
+/// Fires one cron trigger, on the leader only. Each tick is an event whose id is derived from the function, trigger
+/// and tick time, so a tick fired twice (by a leader that has not noticed it was replaced, and by its successor)
+/// creates one run: the store's event-id deduplication keeps exactly one.
 /// </summary>
 /// <remarks>
-/// The next tick is computed from the last tick fired (at first, from when the worker started), never from
-/// the clock: a clock that lands exactly on a tick, or moves past it before the loop looks, still fires it.
-/// Ticks missed while the process was paused (or a test clock jumped) fire once, as the latest due tick.
+/// The next tick is computed from the last tick fired (at first, from the starting point), never from the clock: a
+/// clock that lands exactly on a tick, or moves past it before the loop looks, still fires it. Ticks missed while
+/// the process was paused (or a test clock jumped) fire once, as the latest due tick. See <see cref="StartingPoint"/>
+/// for where a new leader resumes.
 /// </remarks>
 internal sealed class CronScheduler
 {
@@ -30,6 +32,9 @@ internal sealed class CronScheduler
         _last = from;
     }
 
+    /// <summary>The schedule's key in the store's record of fired ticks.</summary>
+    public static string Schedule(FunctionDefinition function, CompiledCronTrigger trigger) => $"{function.Id}:{trigger.Index}";
+
     /// <summary>The event that stands for one tick.</summary>
     public static EventRecord TickEvent(FunctionDefinition function, CompiledCronTrigger trigger, DateTimeOffset tick)
     {
@@ -37,9 +42,49 @@ internal sealed class CronScheduler
         return new EventRecord($"cron:{function.Id}:{trigger.Index}:{tick.ToUnixTimeMilliseconds()}", Internal.FunctionCompiler.CronEventName, data, tick);
     }
 
+    /// <summary>
+    /// Where a leader's schedule resumes: after the last tick any node fired, so the tick in progress during a leader
+    /// change (or one missed during a restart) still fires — but no further back than <paramref name="catchUp"/>
+    /// before the term began, and never later than the term's start. With no tick recorded: from the term's start
+    /// on the first term ever (nothing to catch up), from the catch-up limit otherwise (a previous leader may have
+    /// died before its first tick was recorded).
+    /// </summary>
+    public static DateTimeOffset StartingPoint(LeaderTerm term, DateTimeOffset? lastTick, TimeSpan catchUp)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        var floor = term.Since - catchUp;
+        var from = lastTick ?? (term.IsFirstEver ? term.Since : floor);
+        if (from > term.Since)
+        {
+            from = term.Since;
+        }
+
+        return from < floor ? floor : from;
+    }
+
+    /// <summary>Creates the scheduler of a trigger for a leader's term, resuming from the store's last recorded tick.</summary>
+    public static async Task<CronScheduler> ForTermAsync(BatonEngine engine, FunctionDefinition function, CompiledCronTrigger trigger, LeaderTerm term)
+    {
+        var schedule = Schedule(function, trigger);
+        DateTimeOffset? lastTick;
+        try
+        {
+            lastTick = await engine.Store.GetLastCronTickAsync(schedule, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Resuming from the catch-up limit may fire a tick again; its event id makes that a no-op.
+            Log.CronAnchorFailed(engine.Logger, schedule, e);
+            lastTick = term.Since - engine.Options.EffectiveCronCatchUp;
+        }
+
+        return new CronScheduler(engine, function, trigger, StartingPoint(term, lastTick, engine.Options.EffectiveCronCatchUp));
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var time = _engine.Time;
+        var schedule = Schedule(_function, _trigger);
         while (!cancellationToken.IsCancellationRequested)
         {
             if (_trigger.Cron.GetNextOccurrence(_last, _trigger.Zone) is not { } tick)
@@ -54,11 +99,18 @@ internal sealed class CronScheduler
             {
                 var record = TickEvent(_function, _trigger, tick);
                 var planner = new CronPlanner(_function, record);
-                await _engine.Writer.IngestAsync(new IngestCommand([record], planner, tick, _engine.Options.EventDedupeWindow), _engine.PublishIngested).ConfigureAwait(false);
+                var command = new IngestCommand([record], planner, tick, _engine.Options.EventDedupeWindow) { CronTick = new CronTick(schedule, tick) };
+                await _engine.Writer.IngestAsync(command, _engine.PublishIngested).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Not recorded (the database refused it even after the writer's retries): try again after the poll
+                // interval rather than lose the tick. Ticks falling due meanwhile collapse into the latest, as after a
+                // pause; a retry that finds the tick stored after all is a no-op.
+                var retryAt = time.GetUtcNow() + _engine.Options.PollInterval;
                 Log.CronFailed(_engine.Logger, _function.Id, e);
+                await Internal.ClockDelay.UntilAsync(time, retryAt, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             _last = tick;

@@ -96,7 +96,11 @@ public interface IIngestPlanner
 /// <param name="Planner">Decides what the new events do.</param>
 /// <param name="Now">Current time.</param>
 /// <param name="DedupeWindow">An id received within this window is a duplicate.</param>
-public sealed record IngestCommand(IReadOnlyList<EventRecord> Events, IIngestPlanner Planner, DateTimeOffset Now, TimeSpan DedupeWindow);
+public sealed record IngestCommand(IReadOnlyList<EventRecord> Events, IIngestPlanner Planner, DateTimeOffset Now, TimeSpan DedupeWindow)
+{
+    /// <summary>A cron tick to record as its schedule's latest, whether or not its event is new (another node may have fired it first).</summary>
+    public CronTick? CronTick { get; init; }
+}
 
 /// <summary>Result of an ingest.</summary>
 /// <param name="NewEventIds">Ids that were stored now (duplicates are left out).</param>

@@ -52,6 +52,35 @@ public interface IBatonStore : IAsyncDisposable
 
     /// <summary>Lists events, newest first, with the runs they created and the skips they caused.</summary>
     Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken);
+
+    // Leader-only work. These run in their own short transactions, not through the group-commit writer: a lease
+    // renewal must not queue behind a backlog of step commits, and a prune batch must not hold the batch that
+    // every running step waits on (see docs/architecture.md, "Leader-only work").
+
+    /// <summary>
+    /// Takes the named leader lease if it is free (see <see cref="AcquireLeaseCommand"/>) and returns the lease as it
+    /// stands afterwards: held by the caller when it won, otherwise by whoever holds it.
+    /// </summary>
+    Task<LeaderLease> AcquireLeaseAsync(AcquireLeaseCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Extends a leader lease; false when another node has taken it since (or it was released).</summary>
+    Task<bool> RenewLeaseAsync(RenewLeaseCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Releases a leader lease; false when the caller no longer held it.</summary>
+    Task<bool> ReleaseLeaseAsync(ReleaseLeaseCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Reads the named leader lease, or null when it was never held or is released. An expired lease is returned as stored.</summary>
+    Task<LeaderLease?> GetLeaseAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>The latest tick recorded for a cron schedule (<see cref="IngestCommand.CronTick"/>), or null when it never fired.</summary>
+    Task<DateTimeOffset?> GetLastCronTickAsync(string schedule, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes one batch of old history (see <see cref="PruneCommand"/>), each kind in its own short transaction
+    /// that takes no lock a claim or step commit waits on for longer than the batch takes. The caller repeats
+    /// while <see cref="PruneResult.FilledBatch"/>.
+    /// </summary>
+    Task<PruneResult> PruneAsync(PruneCommand command, CancellationToken cancellationToken);
 }
 
 /// <summary>

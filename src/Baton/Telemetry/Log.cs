@@ -20,8 +20,29 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Error, "Baton heartbeat failed")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(1005, LogLevel.Error, "Cron tick of {FunctionId} failed")]
+    [LoggerMessage(1005, LogLevel.Error, "Cron tick of {FunctionId} could not be stored; retrying")]
     public static partial void CronFailed(ILogger logger, string functionId, Exception exception);
+
+    [LoggerMessage(1006, LogLevel.Information, "Baton worker {WorkerId} is now the leader (lease token {Token})")]
+    public static partial void LeaderElected(ILogger logger, string workerId, long token);
+
+    [LoggerMessage(1007, LogLevel.Information, "Baton worker {WorkerId} is no longer the leader: {Reason}")]
+    public static partial void LeaderSteppedDown(ILogger logger, string workerId, string reason);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Baton leader election: the store could not be reached")]
+    public static partial void LeaderLeaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1009, LogLevel.Error, "Baton leader work failed")]
+    public static partial void LeaderWorkFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1010, LogLevel.Information, "Retention pruned {Runs} run(s), {Events} event(s) and {Keys} idempotency key(s)")]
+    public static partial void Pruned(ILogger logger, int runs, int events, int keys);
+
+    [LoggerMessage(1011, LogLevel.Error, "Retention pass failed; retrying after the interval")]
+    public static partial void PruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Cron schedule {Schedule}: its last tick could not be read; resuming from the catch-up limit")]
+    public static partial void CronAnchorFailed(ILogger logger, string schedule, Exception exception);
 
     [LoggerMessage(2000, LogLevel.Debug, "Run {RunId} of {FunctionId} {Outcome}")]
     public static partial void RunOutcome(ILogger logger, string runId, string functionId, string outcome);

@@ -9,7 +9,7 @@ namespace Baton.Sqlite.Tests.Conformance;
 /// a class that creates an isolated store (its own database or schema) for each test. Only the public storage
 /// contract is used here, so any provider's test project can compile this file.
 /// </summary>
-public abstract class StoreConformanceTests : IAsyncLifetime
+public abstract partial class StoreConformanceTests : IAsyncLifetime
 {
     /// <summary>The clock of every test: times are passed to the store explicitly.</summary>
     protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -461,8 +461,8 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     private Task<FenceResult> CommitStepAsync(LeaseRef lease, StepWrite step)
         => InTransactionAsync(w => w.CommitStepAsync(new CommitStepCommand { Lease = lease, Step = step, Now = T0 }, CancellationToken.None));
 
-    /// <summary>A planner that starts one run per new event.</summary>
-    private sealed class RunPerEvent(Func<EventRecord, string>? runId = null) : IIngestPlanner
+    /// <summary>A planner that starts one run per new event (holding an idempotency key when given).</summary>
+    private sealed class RunPerEvent(Func<EventRecord, string>? runId = null, string? idempotencyKey = null, DateTimeOffset? keyUntil = null) : IIngestPlanner
     {
         private int _created;
 
@@ -479,6 +479,8 @@ public abstract class StoreConformanceTests : IAsyncLifetime
                     FunctionId = "conformance/function",
                     TriggerJson = trigger,
                     EventId = e.Id,
+                    IdempotencyKey = idempotencyKey,
+                    IdempotencyUntil = keyUntil,
                 });
             }
 

@@ -13,7 +13,10 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
     private readonly ConcurrentDictionary<string, TaskCompletionSource<FenceResult>> _commitWatches = new(StringComparer.Ordinal);
     private volatile bool _partitioned;
 
-    /// <summary>While true, claims find nothing and heartbeats are lost; everything else still reaches the database.</summary>
+    /// <summary>
+    /// While true, claims find nothing, heartbeats are lost and leader-lease commands fail as if the database were
+    /// unreachable; everything else still reaches the database.
+    /// </summary>
     public bool Partitioned
     {
         get => _partitioned;
@@ -27,6 +30,9 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
 
     /// <summary>Step commits for which this returns true fail with a transient <see cref="StorageException"/>.</summary>
     public Func<CommitStepCommand, bool> RefuseCommit { get; set; } = _ => false;
+
+    /// <summary>Event ingests for which this returns true fail with a transient <see cref="StorageException"/>.</summary>
+    public Func<IngestCommand, bool> RefuseIngest { get; set; } = _ => false;
 
     public string ProviderName => inner.ProviderName;
 
@@ -60,7 +66,24 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
 
     public Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) => inner.ListEventsAsync(query, cancellationToken);
 
+    public Task<LeaderLease> AcquireLeaseAsync(AcquireLeaseCommand command, CancellationToken cancellationToken)
+        => Partitioned ? Task.FromException<LeaderLease>(Unreachable()) : inner.AcquireLeaseAsync(command, cancellationToken);
+
+    public Task<bool> RenewLeaseAsync(RenewLeaseCommand command, CancellationToken cancellationToken)
+        => Partitioned ? Task.FromException<bool>(Unreachable()) : inner.RenewLeaseAsync(command, cancellationToken);
+
+    public Task<bool> ReleaseLeaseAsync(ReleaseLeaseCommand command, CancellationToken cancellationToken)
+        => Partitioned ? Task.FromException<bool>(Unreachable()) : inner.ReleaseLeaseAsync(command, cancellationToken);
+
+    public Task<LeaderLease?> GetLeaseAsync(string name, CancellationToken cancellationToken) => inner.GetLeaseAsync(name, cancellationToken);
+
+    public Task<DateTimeOffset?> GetLastCronTickAsync(string schedule, CancellationToken cancellationToken) => inner.GetLastCronTickAsync(schedule, cancellationToken);
+
+    public Task<PruneResult> PruneAsync(PruneCommand command, CancellationToken cancellationToken) => inner.PruneAsync(command, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private static StorageException Unreachable() => new("injected fault: the database cannot be reached (partitioned)", isTransient: true);
 
     private void Committed(CommitStepCommand command, FenceResult result)
     {
@@ -78,7 +101,10 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
 
         public ValueTask RollbackAsync(CancellationToken cancellationToken) => inner.RollbackAsync(cancellationToken);
 
-        public ValueTask<IngestResult> IngestEventsAsync(IngestCommand command, CancellationToken cancellationToken) => inner.IngestEventsAsync(command, cancellationToken);
+        public ValueTask<IngestResult> IngestEventsAsync(IngestCommand command, CancellationToken cancellationToken)
+            => store.RefuseIngest(command)
+                ? ValueTask.FromException<IngestResult>(new StorageException("injected fault: the database refused the ingest", isTransient: true))
+                : inner.IngestEventsAsync(command, cancellationToken);
 
         public ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken)
             => store.Partitioned ? ValueTask.FromResult(new ClaimResult([], null)) : inner.ClaimDueRunsAsync(command, cancellationToken);
