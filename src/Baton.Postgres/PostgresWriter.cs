@@ -409,7 +409,6 @@ internal sealed class PostgresWriter : IStoreWriter
             await _recordTick.Bind(tick.Schedule, Pg.Ms(tick.Tick)).ExecuteAsync().ConfigureAwait(false);
         }
 
-
         // An id repeated inside one batch counts once (the first), as it would one statement at a time.
         var batch = command.Events.DistinctBy(e => e.Id, StringComparer.Ordinal).ToArray();
         var stored = new HashSet<string>(StringComparer.Ordinal);

@@ -14,6 +14,18 @@ internal sealed class ProfiledStore(IBatonStore inner, StoreProfile profile) : I
 
     public Task WatchForWorkAsync(Action wake, CancellationToken cancellationToken) => inner.WatchForWorkAsync(wake, cancellationToken);
 
+    public Task<LeaderLease> AcquireLeaseAsync(AcquireLeaseCommand command, CancellationToken cancellationToken) => inner.AcquireLeaseAsync(command, cancellationToken);
+
+    public Task<bool> RenewLeaseAsync(RenewLeaseCommand command, CancellationToken cancellationToken) => inner.RenewLeaseAsync(command, cancellationToken);
+
+    public Task<bool> ReleaseLeaseAsync(ReleaseLeaseCommand command, CancellationToken cancellationToken) => inner.ReleaseLeaseAsync(command, cancellationToken);
+
+    public Task<LeaderLease?> GetLeaseAsync(string name, CancellationToken cancellationToken) => inner.GetLeaseAsync(name, cancellationToken);
+
+    public Task<DateTimeOffset?> GetLastCronTickAsync(string schedule, CancellationToken cancellationToken) => inner.GetLastCronTickAsync(schedule, cancellationToken);
+
+    public Task<PruneResult> PruneAsync(PruneCommand command, CancellationToken cancellationToken) => inner.PruneAsync(command, cancellationToken);
+
     public Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken) => inner.GetRunAsync(runId, cancellationToken);
 
     public Task<IReadOnlyList<StepInfo>> GetStepsAsync(string runId, bool includeAttempts, CancellationToken cancellationToken)

@@ -71,7 +71,7 @@ internal sealed class RunWriter : IAsyncDisposable
     /// gets its turn.
     /// </summary>
     public Task FlushAsync()
-        => Enqueue<bool, bool>(true, static (_, c, _) => ValueTask.FromResult(c), null);
+        => Enqueue<bool, bool>(true, static (_, c, _) => ValueTask.FromResult(c), null, Never);
 
     public async ValueTask DisposeAsync()
     {
