@@ -33,7 +33,6 @@ internal sealed class SqliteWriter : IStoreWriter
     private readonly PreparedCommand _insertAttempt;
     private readonly PreparedCommand _suspend;
     private readonly PreparedCommand _finish;
-    private readonly PreparedCommand _resolveParentStep;
     private readonly PreparedCommand _heartbeat;
     private readonly PreparedCommand _progress;
     private readonly PreparedCommand _cancel;
@@ -125,7 +124,6 @@ internal sealed class SqliteWriter : IStoreWriter
             RETURNING parent_run_id, parent_step_id
             """,
             "$status", "$now", "$output", "$error", "$progress", "$id", "$owner", "$token");
-        _resolveParentStep = _resolveWaitStep;
         _heartbeat = Prepare($"UPDATE runs SET due_at = $until WHERE {Fence}", "$until", "$id", "$owner", "$token");
         _progress = Prepare($"UPDATE runs SET progress = $progress WHERE {Fence}", "$progress", "$id", "$owner", "$token");
         _cancel = Prepare(

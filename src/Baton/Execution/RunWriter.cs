@@ -118,11 +118,10 @@ internal sealed class RunWriter : IAsyncDisposable
                 continue;
             }
 
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var error = await TryApplyWithRetriesAsync(writer, batch).ConfigureAwait(false);
             if (error is null)
             {
-                BatonDiagnostics.RecordWriteBatch(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                BatonDiagnostics.RecordWriteBatch(batch.Count);
                 Complete(batch);
                 continue;
             }

@@ -96,9 +96,8 @@ public static class BatonDiagnostics
         }
     }
 
-    internal static void RecordWriteBatch(int size, TimeSpan elapsed)
+    internal static void RecordWriteBatch(int size)
     {
-        _ = elapsed;
         if (WriteBatchSize.Enabled)
         {
             WriteBatchSize.Record(size);

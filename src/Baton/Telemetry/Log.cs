@@ -44,9 +44,6 @@ internal static partial class Log
     [LoggerMessage(1012, LogLevel.Warning, "Cron schedule {Schedule}: its last tick could not be read; resuming from the catch-up limit")]
     public static partial void CronAnchorFailed(ILogger logger, string schedule, Exception exception);
 
-    [LoggerMessage(2000, LogLevel.Debug, "Run {RunId} of {FunctionId} {Outcome}")]
-    public static partial void RunOutcome(ILogger logger, string runId, string functionId, string outcome);
-
     [LoggerMessage(2001, LogLevel.Warning, "Run {RunId} of {FunctionId} failed: {ErrorType}: {ErrorMessage}")]
     public static partial void RunFailed(ILogger logger, string runId, string functionId, string errorType, string errorMessage);
 
