@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace Baton.Postgres;
 
 /// <summary>The process's writer connection to PostgreSQL: every state change, one transaction per batch.</summary>
-internal sealed class PostgresWriter : IStoreWriter
+internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
 {
     private const NpgsqlDbType Text = NpgsqlDbType.Text;
     private const NpgsqlDbType Big = NpgsqlDbType.Bigint;
@@ -48,6 +48,7 @@ internal sealed class PostgresWriter : IStoreWriter
     public PostgresWriter(NpgsqlConnection connection, string schema, string channel)
     {
         _connection = connection;
+        _schema = schema;
         _notify = Prepare($"SELECT pg_notify('{channel}', '')");
         var s = schema;
         const string fence = "id = $1 AND lease_owner = $2 AND lease_token = $3";

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Baton.Sqlite;
 
 /// <summary>The single writer connection: every state change, with statements prepared once.</summary>
-internal sealed class SqliteWriter : IStoreWriter
+internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
 {
     private const string Fence = "id = $id AND lease_owner = $owner AND lease_token = $token";
     private const int CommitsPerCheckpoint = 64;

@@ -26,7 +26,7 @@ internal sealed partial class RunExecution
                     return recorded.Output is null ? default! : BatonJson.Deserialize<T>(recorded.Output)!;
                 case StepStatus.Failed:
                     throw new StepFailedException(request.Id, recorded.Attempts, recorded.Error!);
-                case StepStatus.Retrying when recorded.WakeAt > Time.GetUtcNow():
+                case StepStatus.Retrying or StepStatus.Waiting when recorded.WakeAt > Time.GetUtcNow():
                     return await SuspendAt<T>(RunStatus.Queued, recorded.WakeAt).ConfigureAwait(false);
             }
         }
@@ -42,7 +42,13 @@ internal sealed partial class RunExecution
             throw new InvalidStepException(name, "StepOptions.Retries must be between 0 and 1000");
         }
 
+        var budget = ResolveResource(name, options);
         if (!TryEnter())
+        {
+            return await Paused<T>().ConfigureAwait(false);
+        }
+
+        if (budget is not null && !await AcquireResourceAsync(request, recorded, budget, options!.Cost).ConfigureAwait(false))
         {
             return await Paused<T>().ConfigureAwait(false);
         }
@@ -66,6 +72,12 @@ internal sealed partial class RunExecution
             activity?.SetTag(BatonDiagnostics.OutcomeTag, "failed");
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             activity?.Stop();
+            if (budget is not null && IsExhaustion(e, out var retryAfter))
+            {
+                await PauseResourceAsync(request, recorded, budget, options!.Cost, e, retryAfter).ConfigureAwait(false);
+                return await Paused<T>().ConfigureAwait(false);
+            }
+
             return await RecordFailedAttemptAsync<T>(request, recorded, attempt, retry, startedAt, e).ConfigureAwait(false);
         }
         catch (OperationCanceledException)

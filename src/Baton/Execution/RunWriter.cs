@@ -11,7 +11,7 @@ namespace Baton.Execution;
 /// completes each waiter when the batch is durable. A command that fails alone does not fail its batch:
 /// the batch is rolled back and its commands are applied one by one.
 /// </summary>
-internal sealed class RunWriter : IAsyncDisposable
+internal sealed partial class RunWriter : IAsyncDisposable
 {
     // Backoff between attempts of a batch that failed transiently, in real time: it waits out a real outage (a
     // database restart, a dropped connection), not business time, so a test's fake clock must not hold it. About

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Baton;
 
 /// <summary>Configures Baton: storage provider, functions, options. Returned by <c>services.AddBaton()</c>.</summary>
-public sealed class BatonBuilder
+public sealed partial class BatonBuilder
 {
     private readonly List<FunctionDefinition> _functions = [];
 

@@ -5,7 +5,7 @@ using Baton.Telemetry;
 namespace Baton.Hosting;
 
 /// <summary>The in-process client and inspector.</summary>
-internal sealed class BatonClient : IBatonClient, IBatonInspector
+internal sealed partial class BatonClient : IBatonClient, IBatonInspector
 {
     private const int MaxPage = 1000;
     private readonly BatonEngine _engine;

@@ -37,4 +37,7 @@ public interface IBatonInspector
 
     /// <summary>The worker holding the leader lease now (it fires cron ticks and prunes history), or null when none holds an unexpired lease.</summary>
     Task<LeaderInfo?> GetLeaderAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every declared resource budget as it stands now: rate tokens available, quota used and remaining, window reset, paused-until.</summary>
+    Task<IReadOnlyList<ResourceInfo>> GetResourcesAsync(CancellationToken cancellationToken = default);
 }

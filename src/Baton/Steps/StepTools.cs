@@ -10,6 +10,15 @@ public sealed record StepOptions
 
     /// <summary>Retries of this step. Default is the function's retry policy.</summary>
     public int? Retries { get; init; }
+
+    /// <summary>
+    /// The declared resource budget the step draws on (see <c>BatonBuilder.AddResource</c>), or null. Default is null.
+    /// The step waits durably for capacity before its body runs; an undeclared name fails the step at the call.
+    /// </summary>
+    public string? Resource { get; init; }
+
+    /// <summary>Units of <see cref="Resource"/> one attempt uses. Default is 1.</summary>
+    public int Cost { get; init; } = 1;
 }
 
 /// <summary>
@@ -26,36 +35,42 @@ public sealed class StepTools
         _execution = execution;
     }
 
-    /// <summary>Runs <paramref name="work"/> once and memoizes its JSON-serialized result; retried with backoff on failure.</summary>
-    public Task<T> Run<T>(string name, Func<CancellationToken, Task<T>> work, StepOptions? options = null)
+    /// <summary>
+    /// Runs <paramref name="work"/> once and memoizes its JSON-serialized result; retried with backoff on failure.
+    /// With <paramref name="resource"/> (or <see cref="StepOptions.Resource"/>), each attempt first takes
+    /// <paramref name="cost"/> units of that declared budget, waiting durably for them; a body that throws
+    /// <see cref="ResourceExhaustedException"/> (or an <see cref="HttpRequestException"/> with status 429) pauses the
+    /// resource for everyone and tries again when it resumes, without using up a retry.
+    /// </summary>
+    public Task<T> Run<T>(string name, Func<CancellationToken, Task<T>> work, StepOptions? options = null, string? resource = null, int? cost = null)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return _execution.RunStepAsync(name, work, options);
+        return _execution.RunStepAsync(name, work, WithResource(options, resource, cost));
     }
 
-    /// <summary>Runs <paramref name="work"/> once and memoizes its result.</summary>
-    public Task<T> Run<T>(string name, Func<Task<T>> work, StepOptions? options = null)
+    /// <summary>Runs <paramref name="work"/> once and memoizes its result (resources as in <see cref="Run{T}(string, Func{CancellationToken, Task{T}}, StepOptions?, string?, int?)"/>).</summary>
+    public Task<T> Run<T>(string name, Func<Task<T>> work, StepOptions? options = null, string? resource = null, int? cost = null)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return _execution.RunStepAsync(name, _ => work(), options);
+        return _execution.RunStepAsync(name, _ => work(), WithResource(options, resource, cost));
     }
 
     /// <summary>Runs <paramref name="work"/> once (no result).</summary>
-    public Task Run(string name, Func<CancellationToken, Task> work, StepOptions? options = null)
+    public Task Run(string name, Func<CancellationToken, Task> work, StepOptions? options = null, string? resource = null, int? cost = null)
     {
         ArgumentNullException.ThrowIfNull(work);
         return _execution.RunStepAsync<object?>(name, async token =>
         {
             await work(token).ConfigureAwait(false);
             return null;
-        }, options);
+        }, WithResource(options, resource, cost));
     }
 
     /// <summary>Runs <paramref name="work"/> once (no result).</summary>
-    public Task Run(string name, Func<Task> work, StepOptions? options = null)
+    public Task Run(string name, Func<Task> work, StepOptions? options = null, string? resource = null, int? cost = null)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return Run(name, _ => work(), options);
+        return Run(name, _ => work(), options, resource, cost);
     }
 
     /// <summary>Sleeps durably for <paramref name="duration"/> (at most one year). A sleeping run holds no thread, lease or memory.</summary>
@@ -82,6 +97,14 @@ public sealed class StepTools
 
     /// <summary>Sends events, once: on replay the recorded ids are returned and nothing is sent again.</summary>
     public Task<IReadOnlyList<string>> SendEvent(string name, params EventMessage[] events) => _execution.SendEventsAsync(name, events);
+
+    /// <summary>The named parameters win over the options' resource and cost.</summary>
+    private static StepOptions? WithResource(StepOptions? options, string? resource, int? cost)
+        => resource is null && cost is null ? options : (options ?? new StepOptions()) with
+        {
+            Resource = resource ?? options?.Resource,
+            Cost = cost ?? options?.Cost ?? 1,
+        };
 
     /// <summary>Sends events, once.</summary>
     public Task<IReadOnlyList<string>> SendEvent(string name, IEnumerable<EventMessage> events)
