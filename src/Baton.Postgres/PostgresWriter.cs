@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace Baton.Postgres;
 
 /// <summary>The process's writer connection to PostgreSQL: every state change, one transaction per batch.</summary>
-internal sealed class PostgresWriter : IStoreWriter
+internal sealed partial class PostgresWriter : IStoreWriter
 {
     private const NpgsqlDbType Text = NpgsqlDbType.Text;
     private const NpgsqlDbType Big = NpgsqlDbType.Bigint;
@@ -48,6 +48,7 @@ internal sealed class PostgresWriter : IStoreWriter
     public PostgresWriter(NpgsqlConnection connection, string schema, string channel)
     {
         _connection = connection;
+        _flowSchema = schema;
         _notify = Prepare($"SELECT pg_notify('{channel}', '')");
         var s = schema;
         const string fence = "id = $1 AND lease_owner = $2 AND lease_token = $3";
@@ -475,6 +476,11 @@ internal sealed class PostgresWriter : IStoreWriter
             {
                 cancelled.Add(new CancelledRun(wait.RunId, functionId));
             }
+        }
+
+        if (plan.FlowRuns.Count > 0)
+        {
+            woken += await ApplyFlowRunsAsync(plan.FlowRuns, command.Now, created, cancelled).ConfigureAwait(false);
         }
 
         return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled);

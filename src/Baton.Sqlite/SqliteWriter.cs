@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Baton.Sqlite;
 
 /// <summary>The single writer connection: every state change, with statements prepared once.</summary>
-internal sealed class SqliteWriter : IStoreWriter
+internal sealed partial class SqliteWriter : IStoreWriter
 {
     private const string Fence = "id = $id AND lease_owner = $owner AND lease_token = $token";
     private const int CommitsPerCheckpoint = 64;
@@ -454,6 +454,11 @@ internal sealed class SqliteWriter : IStoreWriter
             {
                 cancelled.Add(new CancelledRun(wait.RunId, functionId!));
             }
+        }
+
+        if (plan.FlowRuns.Count > 0)
+        {
+            woken += ApplyFlowRuns(plan.FlowRuns, command.Now, created, cancelled);
         }
 
         return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled);
