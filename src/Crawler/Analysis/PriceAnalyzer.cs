@@ -9,8 +9,9 @@ namespace Crawler.Analysis;
 /// </summary>
 internal static class PriceAnalyzer
 {
-    /// <summary>Groups <paramref name="listings"/> and analyses each group.</summary>
+    /// <summary>Groups <paramref name="listings"/> and analyses each group; <paramref name="analysisId"/> (unique per analysis, increasing) prefixes the group ids.</summary>
     public static IReadOnlyList<GroupAnalysis> Analyze(
+        string analysisId,
         string watchlistId,
         IEnumerable<StoredListing> listings,
         ExchangeRates rates,
@@ -55,7 +56,7 @@ internal static class PriceAnalyzer
             var before = previous(group.Key.Marketplace, group.Key.Condition);
             results.Add(new GroupAnalysis
             {
-                Id = $"{watchlistId}:{group.Key.Marketplace}:{group.Key.Condition}:{now.ToUnixTimeMilliseconds()}",
+                Id = $"{analysisId}:{group.Key.Marketplace}:{group.Key.Condition}",
                 WatchlistId = watchlistId,
                 Marketplace = group.Key.Marketplace,
                 Condition = group.Key.Condition,

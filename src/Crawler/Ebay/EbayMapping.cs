@@ -74,7 +74,7 @@ internal static class EbayMapping
 
     private static decimal? ParseDecimal(string? value)
         => value is null ? null
-            : decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed
+            : decimal.TryParse(value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) ? parsed
             : throw new FormatException($"'{value}' is not a decimal number");
 
     private static DateTimeOffset? ParseDate(string? value)

@@ -19,16 +19,16 @@ internal sealed class AnalyzeFunction(ListingsStore store, ExchangeRates rates, 
             throw new NonRetriableException("An analysis needs a watchlistId");
         }
 
-        return await context.Step.Run("analyze", token => AnalyzeAsync(store, rates, options.BaseCurrency, watchlistId, token)).ConfigureAwait(false);
+        return await context.Step.Run("analyze", token => AnalyzeAsync(store, rates, options.BaseCurrency, context.RunId, watchlistId, token)).ConfigureAwait(false);
     }
 
     /// <summary>Computes and stores the analysis of a watchlist now.</summary>
-    public static async Task<AnalyzeSummary> AnalyzeAsync(ListingsStore store, ExchangeRates rates, string baseCurrency, string watchlistId, CancellationToken token)
+    public static async Task<AnalyzeSummary> AnalyzeAsync(ListingsStore store, ExchangeRates rates, string baseCurrency, string analysisId, string watchlistId, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(store);
         var listings = await store.WatchlistListingsAsync(watchlistId, activeOnly: true, cancellationToken: token).ConfigureAwait(false);
         var previous = (await store.LatestAnalysesAsync(watchlistId, token).ConfigureAwait(false)).ToDictionary(a => (a.Marketplace, a.Condition));
-        var analyses = PriceAnalyzer.Analyze(watchlistId, listings, rates, baseCurrency, store.Time.GetUtcNow(), (m, c) => previous.GetValueOrDefault((m, c)));
+        var analyses = PriceAnalyzer.Analyze(analysisId, watchlistId, listings, rates, baseCurrency, store.Time.GetUtcNow(), (m, c) => previous.GetValueOrDefault((m, c)));
         await store.SaveAnalysesAsync(analyses, token).ConfigureAwait(false);
         return new AnalyzeSummary(analyses.Count, listings.Count, analyses.Sum(a => a.Stats.Deals));
     }

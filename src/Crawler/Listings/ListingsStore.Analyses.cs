@@ -46,25 +46,20 @@ internal sealed partial class ListingsStore
     }
 
     /// <summary>The latest analysis of each marketplace × condition of a watchlist (without listings).</summary>
-    public Task<IReadOnlyList<GroupAnalysis>> LatestAnalysesAsync(string watchlistId, CancellationToken cancellationToken = default)
-        => ReadAsync<IReadOnlyList<GroupAnalysis>>(async connection =>
-        {
-            using var select = connection.Command("""
-                SELECT a.id, a.watchlist_id, a.marketplace, a.condition, a.computed_at, a.base_currency, a.rate_date, a.stats FROM crawler_analyses a
-                WHERE a.watchlist_id = @w AND a.computed_at = (
-                    SELECT MAX(b.computed_at) FROM crawler_analyses b WHERE b.watchlist_id = a.watchlist_id AND b.marketplace = a.marketplace AND b.condition = a.condition)
-                ORDER BY a.marketplace, a.condition
-                """).With("@w", watchlistId);
-            return await ReadAnalysesAsync(select, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+    public async Task<IReadOnlyList<GroupAnalysis>> LatestAnalysesAsync(string watchlistId, CancellationToken cancellationToken = default)
+        => [.. (await AnalysisHistoryAsync(watchlistId, cancellationToken).ConfigureAwait(false))
+            .GroupBy(a => (a.Marketplace, a.Condition))
+            .Select(g => g.Last())
+            .OrderBy(a => a.Marketplace, StringComparer.Ordinal)
+            .ThenBy(a => a.Condition, StringComparer.Ordinal)];
 
-    /// <summary>Every analysis of a watchlist, oldest first (without listings).</summary>
+    /// <summary>Every analysis of a watchlist, oldest first (ties in time by id: later runs have greater ids), without listings.</summary>
     public Task<IReadOnlyList<GroupAnalysis>> AnalysisHistoryAsync(string watchlistId, CancellationToken cancellationToken = default)
         => ReadAsync<IReadOnlyList<GroupAnalysis>>(async connection =>
         {
             using var select = connection.Command("""
                 SELECT id, watchlist_id, marketplace, condition, computed_at, base_currency, rate_date, stats FROM crawler_analyses
-                WHERE watchlist_id = @w ORDER BY computed_at, marketplace, condition
+                WHERE watchlist_id = @w ORDER BY computed_at, id
                 """).With("@w", watchlistId);
             return await ReadAnalysesAsync(select, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
