@@ -35,6 +35,16 @@ internal sealed class SimulatedMarketplace
 
     public SimulatorStats Stats { get; } = new();
 
+    /// <summary>Raised for every search answered with results (marketplace, search), e.g. for tests to see which pages were fetched.</summary>
+    public event Action<string, SimSearch>? Searched;
+
+    /// <summary>Raised for every item lookup admitted (marketplace, item id).</summary>
+    public event Action<string, string>? ItemRequested;
+
+    internal void OnSearched(string marketplace, SimSearch search) => Searched?.Invoke(marketplace, search);
+
+    internal void OnItemRequested(string marketplace, string itemId) => ItemRequested?.Invoke(marketplace, itemId);
+
     /// <summary>The catalogue generation now (0 on the day the simulator started, one more every churn interval).</summary>
     public int Generation => (int)((Time.GetUtcNow() - _epoch).Ticks / Options.ChurnInterval.Ticks);
 

@@ -106,6 +106,7 @@ internal static class SimulatorEndpoints
 
         sim.Stats.Search();
         var results = sim.Results(marketplace, search);
+        sim.OnSearched(marketplace, search);
         var reachable = Math.Min(results.Length, 10_000);
         var page = results.Skip(search.Offset).Take(Math.Min(search.Limit, Math.Max(0, reachable - search.Offset))).ToArray();
         var self = Href(request, search.Offset);
@@ -125,6 +126,7 @@ internal static class SimulatorEndpoints
     private static IResult Item(SimulatedMarketplace sim, string marketplace, string itemId)
     {
         sim.Stats.Item();
+        sim.OnItemRequested(marketplace, itemId);
         var parts = itemId.Split('|');
         if (parts.Length != 3 || parts[0] != "v1" || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var legacy))
         {
