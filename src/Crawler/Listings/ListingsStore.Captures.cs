@@ -69,7 +69,7 @@ internal sealed partial class ListingsStore
                         shipping_currency = excluded.shipping_currency, condition = excluded.condition, condition_id = excluded.condition_id,
                         seller = excluded.seller, item_url = excluded.item_url, image_url = excluded.image_url, buying_options = excluded.buying_options,
                         country = excluded.country, listed_at = excluded.listed_at, ends_at = excluded.ends_at,
-                        last_seen = excluded.last_seen, ended_at = NULL, last_capture = excluded.last_capture
+                        last_seen = excluded.last_seen, ended_at = NULL, ended_by = NULL, last_capture = excluded.last_capture
                     """, transaction)
                     .With("@m", marketplace).With("@id", item.ItemId).With("@title", item.Title).With("@price", item.Price.Value).With("@cur", item.Price.Currency)
                     .With("@ship", shipping).With("@shipcur", item.Shipping?.Currency).With("@cond", item.Condition).With("@condid", item.ConditionId)
@@ -104,7 +104,7 @@ internal sealed partial class ListingsStore
 
     /// <summary>
     /// Ends the capture: listings of the watchlist on this marketplace that the capture did not see are marked
-    /// ended (unless another capture saw them since it started). Returns the ids ended by this capture.
+    /// ended (unless another capture saw them since it started). Returns the ids ended by this capture, the same when run again.
     /// </summary>
     public Task<IReadOnlyList<string>> FinishCaptureAsync(string captureId, string watchlistId, string marketplace, int pages, int listings, int newCount, int changedCount, CancellationToken cancellationToken = default)
     {
@@ -117,14 +117,20 @@ internal sealed partial class ListingsStore
                 started = Convert.ToInt64(await start.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
             }
 
+            using (var mark = connection.Command("""
+                UPDATE crawler_listings SET ended_at = @now, ended_by = @cap
+                WHERE marketplace = @m AND ended_at IS NULL AND last_seen < @started AND item_id IN (
+                    SELECT w.item_id FROM crawler_listing_watchlists w
+                    WHERE w.watchlist_id = @w AND w.marketplace = @m AND w.last_capture <> @cap)
+                """, transaction).With("@now", now).With("@cap", captureId).With("@m", marketplace).With("@started", started).With("@w", watchlistId))
+            {
+                await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Those this capture ended, whether in this call or in an earlier run of the same step.
             var ended = new List<string>();
-            using (var select = connection.Command("""
-                SELECT l.item_id FROM crawler_listing_watchlists w
-                JOIN crawler_listings l ON l.marketplace = w.marketplace AND l.item_id = w.item_id
-                WHERE w.watchlist_id = @w AND w.marketplace = @m AND w.last_capture <> @cap
-                  AND l.ended_at IS NULL AND l.last_seen < @started
-                ORDER BY l.item_id
-                """, transaction).With("@w", watchlistId).With("@m", marketplace).With("@cap", captureId).With("@started", started))
+            using (var select = connection.Command("SELECT item_id FROM crawler_listings WHERE marketplace = @m AND ended_by = @cap ORDER BY item_id", transaction)
+                .With("@m", marketplace).With("@cap", captureId))
             {
                 var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
@@ -134,13 +140,6 @@ internal sealed partial class ListingsStore
                         ended.Add(reader.GetString(0));
                     }
                 }
-            }
-
-            foreach (var id in ended)
-            {
-                using var mark = connection.Command("UPDATE crawler_listings SET ended_at = @now WHERE marketplace = @m AND item_id = @id AND ended_at IS NULL", transaction)
-                    .With("@now", now).With("@m", marketplace).With("@id", id);
-                await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             using var finish = connection.Command("""

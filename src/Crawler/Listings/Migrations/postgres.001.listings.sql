@@ -32,6 +32,7 @@ CREATE TABLE crawler_listings (
     first_seen BIGINT NOT NULL,
     last_seen BIGINT NOT NULL,
     ended_at BIGINT NULL,
+    ended_by TEXT NULL,
     first_capture TEXT NOT NULL,
     last_capture TEXT NOT NULL,
     description TEXT NULL,

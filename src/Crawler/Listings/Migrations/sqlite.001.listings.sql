@@ -32,6 +32,7 @@ CREATE TABLE crawler_listings (
     first_seen INTEGER NOT NULL,
     last_seen INTEGER NOT NULL,
     ended_at INTEGER NULL,
+    ended_by TEXT NULL,
     first_capture TEXT NOT NULL,
     last_capture TEXT NOT NULL,
     description TEXT NULL,
