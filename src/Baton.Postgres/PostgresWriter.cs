@@ -478,6 +478,11 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
             }
         }
 
+        if (plan.FlowRuns.Count > 0)
+        {
+            woken += await ApplyFlowRunsAsync(plan.FlowRuns, command.Now, created, cancelled).ConfigureAwait(false);
+        }
+
         return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled);
     }
 

@@ -456,6 +456,11 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
             }
         }
 
+        if (plan.FlowRuns.Count > 0)
+        {
+            woken += ApplyFlowRuns(plan.FlowRuns, command.Now, created, cancelled);
+        }
+
         return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled);
     }
 

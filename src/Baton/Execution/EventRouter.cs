@@ -123,7 +123,7 @@ internal sealed class EventRouter : IIngestPlanner
 
         var runId = Ulid.New(now);
         var triggerJson = "[" + routed.Json + "]";
-        plan.Runs.Add(new NewRun
+        var run = new NewRun
         {
             RunId = runId,
             FunctionId = function.Id,
@@ -134,7 +134,17 @@ internal sealed class EventRouter : IIngestPlanner
             CancelWaits = function.CancelOns.Count == 0
                 ? []
                 : function.CancelOns.Select(c => new NewWait(runId, null, c.Event, c.Condition.Text, triggerJson, c.Window is { } w ? now + w : null)).ToArray(),
-        });
+        };
+        if (function.Ingest is { } rules)
+        {
+            // Ingest-time flow control (src/Baton/Flow): the provider applies it against stored per-key state.
+            Flow.FlowPlanner.Plan(plan, rules, run, routed.Json, () => routed.Element, now);
+        }
+        else
+        {
+            plan.Runs.Add(run);
+        }
+
         return true;
     }
 

@@ -1,7 +1,7 @@
 namespace Baton;
 
 /// <summary>Fluent configuration of one function: triggers and options. Validated when the function is registered.</summary>
-public sealed class FunctionBuilder
+public sealed partial class FunctionBuilder
 {
     internal FunctionBuilder(string id)
     {

@@ -38,6 +38,9 @@ internal sealed class FunctionDefinition
 
     public required IReadOnlyList<CompiledCancelOn> CancelOns { get; init; }
 
+    /// <summary>Ingest-time flow control (rate limit, debounce, batching, singleton); null when none is declared.</summary>
+    public Flow.IngestRules? Ingest { get; init; }
+
     public required FunctionInvoker Invoker { get; init; }
 
     /// <summary>The function run when a run of this one fails, if any.</summary>

@@ -79,6 +79,12 @@ internal sealed partial class BatonClient : IBatonClient, IBatonInspector
         return await _engine.Store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<PendingFlowInfo>> ListPendingFlowAsync(string? functionId = null, CancellationToken cancellationToken = default)
+    {
+        await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await _engine.Store.ListPendingFlowAsync(functionId, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<LeaderInfo?> GetLeaderAsync(CancellationToken cancellationToken = default)
     {
         await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);

@@ -35,6 +35,9 @@ public interface IBatonInspector
     /// <summary>Lists events, newest first, with the runs each created and the skips it caused.</summary>
     Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>The pending runs of debounced and batching functions: per function and key, the run waiting for more events and when it is due.</summary>
+    Task<IReadOnlyList<PendingFlowInfo>> ListPendingFlowAsync(string? functionId = null, CancellationToken cancellationToken = default);
+
     /// <summary>The worker holding the leader lease now (it fires cron ticks and prunes history), or null when none holds an unexpired lease.</summary>
     Task<LeaderInfo?> GetLeaderAsync(CancellationToken cancellationToken = default);
 

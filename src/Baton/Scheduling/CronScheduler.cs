@@ -125,13 +125,23 @@ internal sealed class CronScheduler
             var plan = new IngestPlan();
             if (newEvents.Count == 1)
             {
-                plan.Runs.Add(new NewRun
+                var run = new NewRun
                 {
                     RunId = Internal.Ulid.New(now),
                     FunctionId = function.Id,
                     TriggerJson = EventRouter.TriggerJson(record),
                     EventId = record.Id,
-                });
+                };
+                if (function.Ingest is { } rules)
+                {
+                    // A tick is an event: the function's ingest-time rules apply to it as to any other.
+                    var json = EventRouter.EventJson(record);
+                    Flow.FlowPlanner.Plan(plan, rules, run, json, () => Internal.BatonJson.Parse(json), now);
+                }
+                else
+                {
+                    plan.Runs.Add(run);
+                }
             }
 
             return plan;

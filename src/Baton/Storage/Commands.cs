@@ -82,6 +82,9 @@ public sealed class IngestPlan
 
     /// <summary>Events a function skipped, and why.</summary>
     public List<(string EventId, string FunctionId, string Reason)> Skips { get; } = [];
+
+    /// <summary>Runs under ingest-time flow control (rate limit, singleton, debounce, batching), in event order.</summary>
+    public List<FlowRun> FlowRuns { get; } = [];
 }
 
 /// <summary>The core's decision function, called by the provider inside the ingest transaction.</summary>

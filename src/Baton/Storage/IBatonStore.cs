@@ -53,6 +53,11 @@ public interface IBatonStore : IAsyncDisposable
     /// <summary>Lists events, newest first, with the runs they created and the skips they caused.</summary>
     Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Lists the pending runs of debounced and batching functions (one per function and key), by function and key.</summary>
+    /// <param name="functionId">Only this function's; null for all.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    Task<IReadOnlyList<PendingFlowInfo>> ListPendingFlowAsync(string? functionId, CancellationToken cancellationToken);
+
     // Leader-only work. These run in their own short transactions, not through the group-commit writer: a lease
     // renewal must not queue behind a backlog of step commits, and a prune batch must not hold the batch that
     // every running step waits on (see docs/architecture.md, "Leader-only work").

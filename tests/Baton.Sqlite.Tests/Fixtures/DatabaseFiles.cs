@@ -6,7 +6,7 @@ namespace Baton.Sqlite.Tests.Fixtures;
 internal static class DatabaseFiles
 {
     /// <summary>Every table of the schema that holds state.</summary>
-    public static readonly string[] Tables = ["events", "runs", "steps", "step_attempts", "waits", "idempotency", "event_skips", "leases", "cron_ticks", "resources"];
+    public static readonly string[] Tables = ["events", "runs", "steps", "step_attempts", "waits", "idempotency", "event_skips", "leases", "cron_ticks", "resources", "flow_rate", "flow_pending", "flow_singleton"];
 
     /// <summary>Counts the rows of every table, for "nothing changed" checks.</summary>
     public static async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string path)

@@ -66,6 +66,8 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
 
     public Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) => inner.ListEventsAsync(query, cancellationToken);
 
+    public Task<IReadOnlyList<PendingFlowInfo>> ListPendingFlowAsync(string? functionId, CancellationToken cancellationToken) => inner.ListPendingFlowAsync(functionId, cancellationToken);
+
     public Task<LeaderLease> AcquireLeaseAsync(AcquireLeaseCommand command, CancellationToken cancellationToken)
         => Partitioned ? Task.FromException<LeaderLease>(Unreachable()) : inner.AcquireLeaseAsync(command, cancellationToken);
 
