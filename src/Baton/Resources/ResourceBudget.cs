@@ -47,11 +47,11 @@ public sealed record ResourceBudget
     public TimeSpan DefaultPause { get; }
 
     /// <summary>
-    /// Time between the wake-ups of runs queued for the resource, per unit: the rate's interval, else the quota's
-    /// window divided by its limit, else 100 ms. Queued runs wake one after another, not all at once.
+    /// Time between the wake-ups of runs queued for the resource, per unit: the rate's interval, else 10 ms. Queued
+    /// runs wake one after another, not all at once; without a rate there is no pace to follow, and a window's worth
+    /// of queued runs must not take longer than the window to drain.
     /// </summary>
-    internal TimeSpan Spacing
-        => Rate?.Interval ?? (Quota is { } q ? TimeSpan.FromTicks(Math.Max(1, q.Window.Ticks / q.Limit)) : TimeSpan.FromMilliseconds(100));
+    internal TimeSpan Spacing => Rate?.Interval ?? TimeSpan.FromMilliseconds(10);
 
     /// <summary>Why <paramref name="cost"/> could never be granted, or null when it can be.</summary>
     internal string? CheckCost(int cost)

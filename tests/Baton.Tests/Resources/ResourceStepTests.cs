@@ -253,4 +253,27 @@ public sealed class ResourceStepTests
         // Burst 2 at once, then one every 250 ms.
         Assert.Equal(new[] { 0, 0, 250, 500, 750, 1000 }.Select(ms => Start + TimeSpan.FromMilliseconds(ms)), times);
     }
+
+    [Fact]
+    public async Task RunStep_ResourceOnStepOptions_DrawsOnIt_AndNamedParametersWin()
+    {
+        await using var host = await BatonTestHost.StartAsync(b => b
+            .AddResource("api", r => r.PerSecond(1, burst: 3))
+            .AddResource("unused", r => r.PerSecond(1))
+            .AddFunction<object>("f", f => f.OnEvent("go"), async ctx =>
+            {
+                await ctx.Step.Run("a", () => Task.CompletedTask, new StepOptions { Resource = "api", Cost = 2 });
+                await ctx.Step.Run("b", () => Task.CompletedTask, new StepOptions { Resource = "unused", Cost = 1 }, resource: "api");
+            }));
+
+        var run = await host.SendAndWaitAsync("go");
+        var resources = await host.Inspector.GetResourcesAsync();
+
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal(0, resources.Single(r => r.Name == "api").TokensAvailable);
+        Assert.Equal(1, resources.Single(r => r.Name == "unused").TokensAvailable);
+
+        host.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, (await host.Inspector.GetResourcesAsync()).Single(r => r.Name == "api").TokensAvailable);
+    }
 }
