@@ -35,6 +35,8 @@ internal sealed class ProfiledStore(IBatonStore inner, StoreProfile profile) : I
 
     public Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) => inner.ListEventsAsync(query, cancellationToken);
 
+    public Task<IReadOnlyList<PendingFlowInfo>> ListPendingFlowAsync(string? functionId, CancellationToken cancellationToken) => inner.ListPendingFlowAsync(functionId, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private sealed class ProfiledWriter(IStoreWriter inner, StoreProfile profile) : IStoreWriter
