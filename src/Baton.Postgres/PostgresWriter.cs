@@ -478,7 +478,7 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
             }
         }
 
-        if (plan.FlowRuns.Count > 0)
+        if (plan.HasFlowRuns)
         {
             woken += await ApplyFlowRunsAsync(plan.FlowRuns, command.Now, created, cancelled).ConfigureAwait(false);
         }

@@ -456,7 +456,7 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
             }
         }
 
-        if (plan.FlowRuns.Count > 0)
+        if (plan.HasFlowRuns)
         {
             woken += ApplyFlowRuns(plan.FlowRuns, command.Now, created, cancelled);
         }

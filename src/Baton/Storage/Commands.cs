@@ -83,8 +83,13 @@ public sealed class IngestPlan
     /// <summary>Events a function skipped, and why.</summary>
     public List<(string EventId, string FunctionId, string Reason)> Skips { get; } = [];
 
+    private List<FlowRun>? _flowRuns;
+
     /// <summary>Runs under ingest-time flow control (rate limit, singleton, debounce, batching), in event order.</summary>
-    public List<FlowRun> FlowRuns { get; } = [];
+    public List<FlowRun> FlowRuns => _flowRuns ??= [];
+
+    /// <summary>True when <see cref="FlowRuns"/> has items (checked without creating the list on the plain path).</summary>
+    public bool HasFlowRuns => _flowRuns is { Count: > 0 };
 }
 
 /// <summary>The core's decision function, called by the provider inside the ingest transaction.</summary>
