@@ -34,7 +34,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCrawler(settings);
 builder.Services.AddBaton()
     .UseCrawlerStorage(settings.Crawler)
-    .AddCrawlerFunctions(settings.Crawler);
+    .AddCrawlerFunctions(settings);
 if (simulator is not null && settings.Crawler.DemoWatchlists)
 {
     builder.Services.AddHostedService<DemoSeeder>();

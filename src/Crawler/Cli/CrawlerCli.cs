@@ -27,7 +27,7 @@ internal static class CrawlerCli
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCrawler(settings);
-        builder.Services.AddBaton().UseCrawlerStorage(settings.Crawler).Configure(o => o.RunWorker = false).AddCrawlerFunctions(settings.Crawler);
+        builder.Services.AddBaton().UseCrawlerStorage(settings.Crawler).Configure(o => o.RunWorker = false).AddCrawlerFunctions(settings);
         using var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);
         try

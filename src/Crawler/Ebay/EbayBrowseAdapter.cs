@@ -23,7 +23,10 @@ internal sealed class EbayBrowseAdapter(IHttpClientFactory httpClients, EbayToke
 
     public bool Serves(string marketplace) => options.EffectiveMarketplaces.Contains(marketplace, StringComparer.Ordinal);
 
-    public MarketplaceLimits Limits(string marketplace) => new()
+    public MarketplaceLimits Limits(string marketplace) => LimitsFor(options, marketplace);
+
+    /// <summary>The budget of one marketplace under <paramref name="options"/>: declared at startup, before any adapter exists.</summary>
+    public static MarketplaceLimits LimitsFor(EbayOptions options, string marketplace) => new()
     {
         ResourceName = $"ebay:{marketplace}",
         PerSecond = options.PerSecond,

@@ -53,7 +53,7 @@ internal sealed class CaptureFunction(ListingsStore store, MarketplaceAdapters a
                     {
                         var highest = await adapter.SearchAsync(request.Marketplace, search.WithPriceBand(band.Min, null) with { Sort = "-price" }, 0, 1, token).ConfigureAwait(false);
                         return highest.Items.Count == 0 ? (decimal?)null : highest.Items[0].Price.Value;
-                    }).ConfigureAwait(false);
+                    }, resource: adapter.Limits(request.Marketplace).ResourceName).ConfigureAwait(false);
                     bounded = band with { Max = top };
                 }
 
@@ -95,7 +95,7 @@ internal sealed class CaptureFunction(ListingsStore store, MarketplaceAdapters a
             var page = await adapter.SearchAsync(request.Marketplace, search.WithPriceBand(band.Min, band.Max), offset, pageSize, token).ConfigureAwait(false);
             var changes = await store.UpsertPageAsync(captureId, request.WatchlistId, request.Marketplace, page.Items, token).ConfigureAwait(false);
             return new PageOutcome(page.Total, page.NextOffset, [.. page.Items.Select(i => i.ItemId)], changes.NewIds, changes.ChangedIds);
-        });
+        }, resource: adapter.Limits(request.Marketplace).ResourceName);
 
     private static void Collect(PageOutcome page, List<string> newIds, List<string> changedIds, HashSet<string> seen)
     {

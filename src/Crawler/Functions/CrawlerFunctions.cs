@@ -1,4 +1,5 @@
 using Baton;
+using Crawler.Ebay;
 
 namespace Crawler.Functions;
 
@@ -8,9 +9,21 @@ namespace Crawler.Functions;
 /// </summary>
 internal static class CrawlerFunctions
 {
-    public static BatonBuilder AddCrawlerFunctions(this BatonBuilder baton, CrawlerOptions options)
+    public static BatonBuilder AddCrawlerFunctions(this BatonBuilder baton, CrawlerSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(baton);
+        ArgumentNullException.ThrowIfNull(settings);
+        var options = settings.Crawler;
+
+        // One budget per marketplace API, shared by every capture and enrichment on every node: the API's calls per
+        // second and its daily quota (eBay's day resets at midnight US Pacific). A 429 pauses the budget for all.
+        foreach (var marketplace in settings.Ebay.EffectiveMarketplaces)
+        {
+            var limits = EbayBrowseAdapter.LimitsFor(settings.Ebay, marketplace);
+            baton.AddResource(limits.ResourceName, r => r
+                .PerSecond(limits.PerSecond, limits.Burst)
+                .Quota(limits.PerDay, TimeSpan.FromDays(1), limits.ResetAt, limits.TimeZone));
+        }
 
         // 429s and 5xx are retried; a throttled call waits what the API asked (RetryAfterException), others back off up to a minute.
         var retry = RetryPolicy.Default with { MaxRetries = options.StepRetries, MaximumInterval = TimeSpan.FromMinutes(1) };
@@ -29,6 +42,7 @@ internal static class CrawlerFunctions
                 .Name("Analyze prices")
                 .OnEvent(CrawlerEvents.ListingsCaptured)
                 .OnEvent(CrawlerEvents.AnalyzeRequested)
+                .Debounce(options.AnalyzeDebounce, key: "event.data.watchlistId", timeout: 5 * options.AnalyzeDebounce)
                 .Retry(retry))
             .AddFunction<RefreshWatchlistsFunction>(CrawlerEvents.RefreshFunction, f => f
                 .Name("Refresh watchlists")

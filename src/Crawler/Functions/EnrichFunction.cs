@@ -48,7 +48,7 @@ internal sealed class EnrichFunction(ListingsStore store, MarketplaceAdapters ad
                     await store.MarkEndedAsync(request.Marketplace, itemId, token).ConfigureAwait(false);
                     return false;
                 }
-            }).ConfigureAwait(false);
+            }, resource: adapter.Limits(request.Marketplace).ResourceName).ConfigureAwait(false);
             if (found)
             {
                 enriched++;

@@ -24,6 +24,12 @@ internal sealed class CrawlerOptions
     /// <summary>Time zone of <see cref="RefreshCron"/>. Default is UTC.</summary>
     public string RefreshTimeZone { get; set; } = "UTC";
 
+    /// <summary>
+    /// Quiet period before a watchlist is analysed: each capture of it that completes restarts the period, so its
+    /// marketplaces' captures end in one analysis (at the latest five periods after the first). Default is 10 seconds.
+    /// </summary>
+    public TimeSpan AnalyzeDebounce { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Item details younger than this are not fetched again. Default is 1 day.</summary>
     public TimeSpan EnrichFreshFor { get; set; } = TimeSpan.FromDays(1);
 
@@ -60,6 +66,11 @@ internal sealed class CrawlerOptions
         if (PageSize is < 1 or > 200)
         {
             throw new ArgumentException("Crawler:PageSize must be 1 to 200", nameof(PageSize));
+        }
+
+        if (AnalyzeDebounce <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Crawler:AnalyzeDebounce must be positive", nameof(AnalyzeDebounce));
         }
 
         if (EnrichMaxPerRun < 0 || EnrichFreshFor < TimeSpan.Zero)

@@ -3,11 +3,13 @@ using Baton;
 namespace Crawler.Marketplaces;
 
 /// <summary>
-/// The marketplace refused the call for quota or rate reasons (eBay: HTTP 429, errorId 2001). The step is retried
-/// after <see cref="RetryAfterException.Delay"/> (the API's Retry-After when it sent one).
+/// The marketplace refused the call for quota or rate reasons (eBay: HTTP 429, errorId 2001). Thrown from a step that
+/// names the marketplace's budget, it pauses that budget for every function and node until
+/// <see cref="ResourceExhaustedException.RetryAfter"/> (the API's Retry-After when it sent one), and the step tries
+/// again then without using up a retry.
 /// </summary>
 internal sealed class MarketplaceThrottledException(string marketplace, TimeSpan retryAfter, string message)
-    : RetryAfterException(retryAfter, $"{marketplace}: {message}")
+    : ResourceExhaustedException(retryAfter, $"{marketplace}: {message}")
 {
     public string Marketplace { get; } = marketplace;
 }

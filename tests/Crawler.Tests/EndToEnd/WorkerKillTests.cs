@@ -108,7 +108,7 @@ public sealed class WorkerKillTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCrawler(settings);
-        builder.Services.AddBaton().UseCrawlerStorage(options).Configure(o => o.RunWorker = false).AddCrawlerFunctions(options);
+        builder.Services.AddBaton().UseCrawlerStorage(options).Configure(o => o.RunWorker = false).AddCrawlerFunctions(settings);
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -52,7 +52,7 @@ public sealed class CrawlerTestbed : IAsyncDisposable
         var ebay = new EbayOptions { BaseUrl = sim.BaseUrl, ClientId = "testbed", ClientSecret = "secret", ThrottledRetryAfter = TimeSpan.FromSeconds(1) };
         var settings = new CrawlerSettings(crawlerOptions, ebay, simOptions, ExchangeRates.Default);
         var host = await BatonTestHost.StartAsync(
-            b => b.AddCrawlerFunctions(crawlerOptions),
+            b => b.AddCrawlerFunctions(settings),
             services: s => s.AddCrawler(settings),
             databasePath: databasePath,
             time: time);

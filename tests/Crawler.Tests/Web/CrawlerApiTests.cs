@@ -35,7 +35,7 @@ public sealed class CrawlerApiTests : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCrawler(Settings);
-        builder.Services.AddBaton().UseCrawlerStorage(Settings.Crawler).Configure(o => o.RunWorker = false).AddCrawlerFunctions(Settings.Crawler);
+        builder.Services.AddBaton().UseCrawlerStorage(Settings.Crawler).Configure(o => o.RunWorker = false).AddCrawlerFunctions(Settings);
         _app = builder.Build();
         _app.MapCrawler();
         await _app.StartAsync();
