@@ -86,6 +86,7 @@ internal static class FunctionCompiler
             FinishTimeout = builder.FinishTimeoutValue,
             Idempotency = builder.IdempotencyKey is null ? null : ParseExpression(id, "idempotency", builder.IdempotencyKey),
             CancelOns = cancelOns,
+            Flow = Flow.CompiledFlow.Compile(builder),
             Invoker = invoker,
             FailureHandler = failureInvoker is null ? null : new FunctionDefinition
             {

@@ -38,6 +38,9 @@ internal sealed class FunctionDefinition
 
     public required IReadOnlyList<CompiledCancelOn> CancelOns { get; init; }
 
+    /// <summary>Claim-time flow control (concurrency, throttle, priority), or null for a plain function.</summary>
+    public Flow.CompiledFlow? Flow { get; init; }
+
     public required FunctionInvoker Invoker { get; init; }
 
     /// <summary>The function run when a run of this one fails, if any.</summary>

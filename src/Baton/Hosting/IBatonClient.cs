@@ -37,4 +37,9 @@ public interface IBatonInspector
 
     /// <summary>The worker holding the leader lease now (it fires cron ticks and prunes history), or null when none holds an unexpired lease.</summary>
     Task<LeaderInfo?> GetLeaderAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Per function and key with open flow-controlled runs: running and queued counts and throttle state, ordered by function and key.</summary>
+    /// <param name="functionId">One function only; null for all.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<FlowKeyInfo>> GetFlowKeysAsync(string? functionId = null, CancellationToken cancellationToken = default);
 }
