@@ -69,6 +69,7 @@ internal static class FlowClaimer
         DateTimeOffset? next = null;
         var taken = new List<FlowCandidate>(budget);
         var blocked = new HashSet<string>(StringComparer.Ordinal);
+        var examined = new HashSet<string>(StringComparer.Ordinal);
 
         // Round-robin: one run per queue per round, so a long queue never delays a short one by more than a round.
         var progress = true;
@@ -87,6 +88,7 @@ internal static class FlowClaimer
                     continue;
                 }
 
+                examined.Add(queue);
                 var run = waiting.Peek();
                 switch (Admit(run))
                 {
@@ -103,8 +105,11 @@ internal static class FlowClaimer
         }
 
         var claimed = taken.Count == 0 ? [] : await ops.LeaseAsync(taken, command).ConfigureAwait(false);
+        // Queues this claim looked at go to the back (served, blocked, or with nothing due); a queue the budget ran
+        // out before keeps its place, so the next claim starts with it.
         var empty = queues.Where(q => !byQueue.ContainsKey(q)).ToArray();
-        await ops.SaveAsync(changedThrottles, queues, empty).ConfigureAwait(false);
+        var served = queues.Where(q => examined.Contains(q) || !byQueue.ContainsKey(q)).ToArray();
+        await ops.SaveAsync(changedThrottles, served, empty).ConfigureAwait(false);
 
         var due = await ops.NextDueAsync(now).ConfigureAwait(false);
         next = Min(next, due);

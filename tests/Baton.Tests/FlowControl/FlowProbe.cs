@@ -116,3 +116,36 @@ public sealed class FlowProbe(TimeProvider time, bool hold = true)
         }
     }
 }
+
+/// <summary>Waits on the host for the flow-control tests.</summary>
+public static class FlowWaits
+{
+    /// <summary>
+    /// Waits until <paramref name="count"/> runs of <paramref name="functionId"/> have finished. Tests that move the
+    /// clock wait for this first, so that no run is executing when its lease could expire.
+    /// </summary>
+    public static async Task WaitForFinishedAsync(this Baton.Testing.BatonTestHost host, string functionId, int count)
+    {
+        using var signal = new SemaphoreSlim(0);
+        using var subscription = host.Changes.Subscribe(_ => signal.Release());
+        using var timeout = new CancellationTokenSource(host.WaitTimeout);
+        var finished = 0;
+        while (true)
+        {
+            finished = (await TestSupport.HostWaits.RunsOfAsync(host, functionId)).Count(TestSupport.HostWaits.IsFinished);
+            if (finished >= count)
+            {
+                return;
+            }
+
+            try
+            {
+                await signal.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Expected {count} finished run(s) of {functionId}; found {finished}");
+            }
+        }
+    }
+}
