@@ -101,12 +101,12 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
             WITH claimed AS (
                 UPDATE {s}.runs r SET status = 1, lease_owner = $1, lease_token = r.lease_token + 1, due_at = $2, claims = r.claims + 1,
                     wake_pending = false, started_at = COALESCE(r.started_at, $3)
-                FROM (SELECT id, due_at FROM {s}.runs WHERE due_at <= $3 ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
+                FROM (SELECT id, due_at FROM {s}.runs WHERE due_at <= $3 AND flow_queue IS NULL ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
                 WHERE r.id = due.id
                 RETURNING r.id, r.function_id, r.trigger, r.lease_token, r.attempt, r.claims, r.created_at, r.started_at, r.progress, due.due_at AS was_due)
             SELECT id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress, was_due, NULL::bigint FROM claimed
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT MIN(due_at) FROM {s}.runs WHERE due_at > $3 AND (lease_owner IS NULL OR lease_owner <> $1))
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT MIN(due_at) FROM {s}.runs WHERE due_at > $3 AND flow_queue IS NULL AND (lease_owner IS NULL OR lease_owner <> $1))
             """,
             Text, Big, Big, Int);
         // The fence and the write in one round trip: the step is written only while the lease holds, and the
@@ -169,6 +169,7 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
             ON CONFLICT (schedule) DO UPDATE SET last_tick = GREATEST({s}.cron_ticks.last_tick, excluded.last_tick)
             """,
             Text, Big);
+        PrepareFlow(s);
     }
 
     public async ValueTask BeginAsync(CancellationToken cancellationToken)
@@ -220,7 +221,11 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
 
     public ValueTask<IngestResult> IngestEventsAsync(IngestCommand command, CancellationToken cancellationToken) => IngestAsync(command);
 
-    public async ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken)
+    public ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken)
+        => command.FlowControl ? ClaimWithFlowAsync(command, cancellationToken) : ClaimPlainAsync(command, cancellationToken);
+
+    /// <summary>Claims due runs without flow control (flow-controlled runs are claimed by <see cref="Baton.Flow.FlowClaimer"/>).</summary>
+    private async ValueTask<ClaimResult> ClaimPlainAsync(ClaimCommand command, CancellationToken cancellationToken)
     {
         var runs = new List<ClaimedRun>(command.Limit);
         DateTimeOffset? next = null;
@@ -301,9 +306,9 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
         var changed = await _suspend.Bind(
             lease.RunId, lease.Owner, lease.Token, (short)command.Status, Pg.Ms(command.Now), Pg.Ms(command.WakeAt), command.Attempt,
             StoreJson.Error(command.Error), Progress(command.Progress)).ExecuteAsync().ConfigureAwait(false);
-        if (changed == 1 && command.WakeAt <= command.Now)
+        if (changed == 1 && (command.WakeAt <= command.Now || command.FlowControlled))
         {
-            // Handed back for another worker to take now (a shutdown drain).
+            // Handed back for another worker to take now (a shutdown drain), or a concurrency slot freed.
             _madeWorkDue = true;
         }
 
@@ -321,6 +326,7 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
             return FenceResult.LeaseLost;
         }
 
+        _madeWorkDue |= command.FlowControlled;
         if (parentRun is not null && parentStep is not null)
         {
             var (status, error) = command.Status == RunStatus.Completed
@@ -490,6 +496,12 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
 
     private async ValueTask InsertRunsAsync(IReadOnlyList<NewRun> runs, DateTimeOffset now)
     {
+        if (runs.Any(r => r.Flow is not null))
+        {
+            await InsertFlowRunsAsync(runs.Where(r => r.Flow is not null).ToArray(), now).ConfigureAwait(false);
+            runs = runs.Where(r => r.Flow is null).ToArray();
+        }
+
         if (runs.Count == 0)
         {
             return;

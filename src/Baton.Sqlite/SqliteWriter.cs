@@ -85,16 +85,16 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
         _wakeRun = Prepare(
             "UPDATE runs SET wake_pending = 1, due_at = CASE WHEN lease_owner IS NULL THEN $now ELSE due_at END WHERE id = $run AND status < 4",
             "$now", "$run");
-        _selectDue = Prepare("SELECT id, due_at FROM runs WHERE due_at <= $now ORDER BY due_at LIMIT $limit", "$now", "$limit");
+        _selectDue = Prepare("SELECT id, due_at FROM runs WHERE due_at <= $now AND flow_queue IS NULL ORDER BY due_at LIMIT $limit", "$now", "$limit");
         _claim = Prepare(
             """
             UPDATE runs SET status = 1, lease_owner = $owner, lease_token = lease_token + 1, due_at = $until, claims = claims + 1,
                 wake_pending = 0, started_at = COALESCE(started_at, $now)
-            WHERE id IN (SELECT id FROM runs WHERE due_at <= $now ORDER BY due_at LIMIT $limit)
+            WHERE id IN (SELECT id FROM runs WHERE due_at <= $now AND flow_queue IS NULL ORDER BY due_at LIMIT $limit)
             RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress
             """,
             "$owner", "$until", "$now", "$limit");
-        _nextDue = Prepare("SELECT MIN(due_at) FROM runs WHERE due_at IS NOT NULL AND (lease_owner IS NULL OR lease_owner <> $owner)", "$owner");
+        _nextDue = Prepare("SELECT MIN(due_at) FROM runs WHERE due_at IS NOT NULL AND flow_queue IS NULL AND (lease_owner IS NULL OR lease_owner <> $owner)", "$owner");
         // A read, not a write: rewriting the run's row (with its trigger payload) for every step would double a step's cost.
         _fenceStep = Prepare($"SELECT 1 FROM runs WHERE {Fence}", "$id", "$owner", "$token");
         _upsertStep = Prepare(
@@ -183,6 +183,10 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
         => ValueTask.FromResult(Ingest(command));
 
     public ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken)
+        => command.FlowControl ? ClaimWithFlowAsync(command) : ValueTask.FromResult(ClaimPlain(command));
+
+    /// <summary>Claims due runs without flow control (flow-controlled runs are claimed by <see cref="Baton.Flow.FlowClaimer"/>).</summary>
+    private ClaimResult ClaimPlain(ClaimCommand command)
     {
         var runs = new List<ClaimedRun>(command.Limit);
 
@@ -218,7 +222,7 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
 
         var next = _nextDue.Bind(command.Owner).Scalar();
         DateTimeOffset? nextDue = next is long ms ? Db.Time(ms) : null;
-        return ValueTask.FromResult(new ClaimResult(runs, nextDue));
+        return new ClaimResult(runs, nextDue);
     }
 
     public ValueTask<FenceResult> CommitStepAsync(CommitStepCommand command, CancellationToken cancellationToken)
@@ -466,7 +470,15 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
 
     private void InsertRun(NewRun run, DateTimeOffset now)
     {
-        _insertRun.Bind(run.RunId, run.FunctionId, run.TriggerJson, run.EventId, Db.Ms(now), run.ParentRunId, run.ParentStepId).Execute();
+        if (run.Flow is { } flow)
+        {
+            InsertFlowRun(run, flow, now);
+        }
+        else
+        {
+            _insertRun.Bind(run.RunId, run.FunctionId, run.TriggerJson, run.EventId, Db.Ms(now), run.ParentRunId, run.ParentStepId).Execute();
+        }
+
         foreach (var wait in run.CancelWaits)
         {
             InsertWait(wait);

@@ -51,6 +51,10 @@ if (arguments.PostgresConnection is { } connectionString)
     {
         baton.AddCronProof(protocol);
     }
+    else if (arguments.Flow)
+    {
+        baton.AddFlowProof(protocol);
+    }
     else
     {
         baton.AddProof(protocol, arguments.MarkerDirectory ?? throw new ArgumentException("--markers is required with --postgres", nameof(args)));

@@ -15,6 +15,9 @@ internal sealed record WorkerArguments(
     string? MarkerDirectory,
     bool Cron)
 {
+    /// <summary>Runs the flow-control proof function (<c>--flow 1</c>) instead of the five-step proof.</summary>
+    public bool Flow { get; init; }
+
     public static WorkerArguments Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -47,6 +50,9 @@ internal sealed record WorkerArguments(
             values.GetValueOrDefault("block"),
             values.TryGetValue("steps", out var steps) ? int.Parse(steps, System.Globalization.CultureInfo.InvariantCulture) : 5,
             values.GetValueOrDefault("markers"),
-            values.TryGetValue("cron", out var cron) && cron == "1");
+            values.TryGetValue("cron", out var cron) && cron == "1")
+        {
+            Flow = values.TryGetValue("flow", out var flow) && flow == "1",
+        };
     }
 }

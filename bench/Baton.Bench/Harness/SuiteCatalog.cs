@@ -10,6 +10,7 @@ internal static class SuiteCatalog
     [
         new CoreSuite(),
         new CrawlerSuite(),
+        new Flow.FlowSuite(),
     ];
 
     public static ISuite? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -134,6 +134,7 @@ internal sealed class EventRouter : IIngestPlanner
             CancelWaits = function.CancelOns.Count == 0
                 ? []
                 : function.CancelOns.Select(c => new NewWait(runId, null, c.Event, c.Condition.Text, triggerJson, c.Window is { } w ? now + w : null)).ToArray(),
+            Flow = function.Flow?.Plan(function.Id, routed.Element),
         };
         if (function.Ingest is { } rules)
         {

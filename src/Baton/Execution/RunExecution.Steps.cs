@@ -307,6 +307,11 @@ internal sealed partial class RunExecution
             ParentRunId = Lease.RunId,
             ParentStepId = request.Id,
         };
+        if (_engine.Registry.Find(functionId)?.Flow is { } flow)
+        {
+            child = child with { Flow = flow.Plan(functionId, child.TriggerJson) };
+        }
+
         if (!await CommitAsync(new CommitStepCommand { Lease = Lease, Step = write, ChildRun = child, Now = now }).ConfigureAwait(false))
         {
             return await Paused<T?>().ConfigureAwait(false);

@@ -252,16 +252,16 @@ internal sealed partial class RunExecution
             {
                 case OutcomeKind.Completed:
                     var output = outcome.Result is null ? null : BatonJson.Serialize(outcome.Result);
-                    await FinishAsync(new FinishRunCommand { Lease = Lease, Status = RunStatus.Completed, OutputJson = output, Progress = progress, Now = now }).ConfigureAwait(false);
+                    await FinishAsync(new FinishRunCommand { Lease = Lease, Status = RunStatus.Completed, OutputJson = output, Progress = progress, Now = now, FlowControlled = Function.Flow is not null }).ConfigureAwait(false);
                     break;
                 case OutcomeKind.Failed:
                     Log.RunFailed(Logger, Lease.RunId, Function.Id, outcome.Error!.Type, outcome.Error.Message);
-                    await FinishAsync(new FinishRunCommand { Lease = Lease, Status = RunStatus.Failed, Error = outcome.Error, Progress = progress, FailureRun = FailureRun(outcome.Error, now), Now = now }).ConfigureAwait(false);
+                    await FinishAsync(new FinishRunCommand { Lease = Lease, Status = RunStatus.Failed, Error = outcome.Error, Progress = progress, FailureRun = FailureRun(outcome.Error, now), Now = now, FlowControlled = Function.Flow is not null }).ConfigureAwait(false);
                     break;
                 case OutcomeKind.Suspended:
                     var status = outcome.Status;
                     var fence = await writer.SuspendAsync(
-                        new SuspendRunCommand(Lease, status, WakeNoLaterThanDeadline(outcome.WakeAt), outcome.Attempt ?? Claim.Attempt, outcome.Error, progress, now),
+                        new SuspendRunCommand(Lease, status, WakeNoLaterThanDeadline(outcome.WakeAt), outcome.Attempt ?? Claim.Attempt, outcome.Error, progress, now) { FlowControlled = Function.Flow is not null },
                         r => _engine.Changes.Publish(new RunChange(Lease.RunId, Function.Id, status, r == FenceResult.Applied))).ConfigureAwait(false);
                     if (fence == FenceResult.LeaseLost)
                     {

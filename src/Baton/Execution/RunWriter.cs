@@ -51,7 +51,7 @@ internal sealed partial class RunWriter : IAsyncDisposable
         => Enqueue(command, static (w, c, t) => w.CommitStepAsync(c, t), onCommitted, static (c, _) => c.ChildRun is not null || c.Events is not null);
 
     public Task<FenceResult> SuspendAsync(SuspendRunCommand command, Action<FenceResult>? onCommitted = null)
-        => Enqueue(command, static (w, c, t) => w.SuspendRunAsync(c, t), onCommitted, static (c, _) => c.WakeAt <= c.Now);
+        => Enqueue(command, static (w, c, t) => w.SuspendRunAsync(c, t), onCommitted, static (c, _) => c.WakeAt <= c.Now || c.FlowControlled);
 
     public Task<FenceResult> FinishAsync(FinishRunCommand command, Action<FenceResult>? onCommitted = null)
         => Enqueue(command, static (w, c, t) => w.FinishRunAsync(c, t), onCommitted, static (_, _) => true);

@@ -87,6 +87,7 @@ internal static class FunctionCompiler
             Idempotency = builder.IdempotencyKey is null ? null : ParseExpression(id, "idempotency", builder.IdempotencyKey),
             CancelOns = cancelOns,
             Ingest = Flow.IngestRulesCompiler.Compile(builder),
+            Flow = Flow.CompiledFlow.Compile(builder),
             Invoker = invoker,
             FailureHandler = failureInvoker is null ? null : new FunctionDefinition
             {

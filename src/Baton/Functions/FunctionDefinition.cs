@@ -41,6 +41,9 @@ internal sealed class FunctionDefinition
     /// <summary>Ingest-time flow control (rate limit, debounce, batching, singleton); null when none is declared.</summary>
     public Flow.IngestRules? Ingest { get; init; }
 
+    /// <summary>Claim-time flow control (concurrency, throttle, priority), or null for a plain function.</summary>
+    public Flow.CompiledFlow? Flow { get; init; }
+
     public required FunctionInvoker Invoker { get; init; }
 
     /// <summary>The function run when a run of this one fails, if any.</summary>

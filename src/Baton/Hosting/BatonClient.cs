@@ -92,6 +92,12 @@ internal sealed partial class BatonClient : IBatonClient, IBatonInspector
         return lease is not null && lease.ExpiresAt > _engine.Time.GetUtcNow() ? new LeaderInfo(lease.Holder, lease.ExpiresAt) : null;
     }
 
+    public async Task<IReadOnlyList<FlowKeyInfo>> GetFlowKeysAsync(string? functionId = null, CancellationToken cancellationToken = default)
+    {
+        await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await _engine.Store.GetFlowKeysAsync(functionId, _engine.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
     private static void CheckLimit(int limit, string name)
     {
         if (limit is < 1 or > MaxPage)

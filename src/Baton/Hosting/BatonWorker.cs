@@ -29,12 +29,14 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     private static readonly Task<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>> NoHistories =
         Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>>(new Dictionary<string, IReadOnlyList<StepInfo>>());
 
+    private readonly bool _flowControl;
     private Task _dispatcher = Task.CompletedTask;
     private long _lastHeartbeatTicks;
 
     public BatonWorker(BatonEngine engine)
     {
         _engine = engine;
+        _flowControl = engine.Registry.All.Any(f => f.Flow is not null);
         Election = new LeaderElection(engine, LeadAsync);
         Retention = new RetentionPruner(engine);
     }
@@ -168,7 +170,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
                 if (free > 0)
                 {
                     var limit = Math.Min(free, Options.ClaimBatchSize);
-                    var claim = await _engine.Writer.ClaimAsync(new ClaimCommand(Options.WorkerId, now, now + Options.LeaseDuration, limit)).ConfigureAwait(false);
+                    var claim = await _engine.Writer.ClaimAsync(new ClaimCommand(Options.WorkerId, now, now + Options.LeaseDuration, limit) { FlowControl = _flowControl }).ConfigureAwait(false);
 
                     // The history of every resumed run of the batch is read with one query, not one per run.
                     var resumed = claim.Runs.Where(r => r.Claims > 1).Select(r => r.RunId).ToArray();

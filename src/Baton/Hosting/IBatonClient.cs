@@ -43,4 +43,9 @@ public interface IBatonInspector
 
     /// <summary>Every declared resource budget as it stands now: rate tokens available, quota used and remaining, window reset, paused-until.</summary>
     Task<IReadOnlyList<ResourceInfo>> GetResourcesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Per function and key with open flow-controlled runs: running and queued counts and throttle state, ordered by function and key.</summary>
+    /// <param name="functionId">One function only; null for all.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<FlowKeyInfo>> GetFlowKeysAsync(string? functionId = null, CancellationToken cancellationToken = default);
 }

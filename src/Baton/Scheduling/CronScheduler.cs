@@ -131,6 +131,7 @@ internal sealed class CronScheduler
                     FunctionId = function.Id,
                     TriggerJson = EventRouter.TriggerJson(record),
                     EventId = record.Id,
+                    Flow = function.Flow?.Plan(function.Id, EventRouter.TriggerJson(record)),
                 };
                 if (function.Ingest is { } rules)
                 {

@@ -57,6 +57,9 @@ public sealed record NewRun
 
     /// <summary>Cancel-on subscriptions to register with the run.</summary>
     public IReadOnlyList<NewWait> CancelWaits { get; init; } = [];
+
+    /// <summary>Claim-time flow control of the run; null for a plain run.</summary>
+    public RunFlow? Flow { get; init; }
 }
 
 /// <summary>
@@ -131,7 +134,11 @@ public sealed record CancelledRun(string RunId, string FunctionId);
 /// <param name="Now">Current time.</param>
 /// <param name="LeaseUntil">Lease expiry.</param>
 /// <param name="Limit">Most runs to lease.</param>
-public sealed record ClaimCommand(string Owner, DateTimeOffset Now, DateTimeOffset LeaseUntil, int Limit);
+public sealed record ClaimCommand(string Owner, DateTimeOffset Now, DateTimeOffset LeaseUntil, int Limit)
+{
+    /// <summary>Whether any registered function has claim-time flow control; when false the provider claims plain runs only.</summary>
+    public bool FlowControl { get; init; }
+}
 
 /// <summary>A leased run.</summary>
 public sealed record ClaimedRun
@@ -252,7 +259,11 @@ public sealed record CommitStepCommand
 /// <param name="Error">Latest error of code outside steps.</param>
 /// <param name="Progress">Progress to persist.</param>
 /// <param name="Now">Current time.</param>
-public sealed record SuspendRunCommand(LeaseRef Lease, RunStatus Status, DateTimeOffset? WakeAt, int Attempt, ErrorInfo? Error, RunProgress? Progress, DateTimeOffset Now);
+public sealed record SuspendRunCommand(LeaseRef Lease, RunStatus Status, DateTimeOffset? WakeAt, int Attempt, ErrorInfo? Error, RunProgress? Progress, DateTimeOffset Now)
+{
+    /// <summary>The run is flow-controlled: parking it frees a concurrency slot, so claimers (on every node) are woken.</summary>
+    public bool FlowControlled { get; init; }
+}
 
 /// <summary>Finish a leased run.</summary>
 public sealed record FinishRunCommand
@@ -274,6 +285,9 @@ public sealed record FinishRunCommand
 
     /// <summary>The failure handler's run to create.</summary>
     public NewRun? FailureRun { get; init; }
+
+    /// <summary>The run is flow-controlled: finishing it frees a concurrency slot, so claimers on every node are woken.</summary>
+    public bool FlowControlled { get; init; }
 
     /// <summary>Current time.</summary>
     public required DateTimeOffset Now { get; init; }

@@ -86,6 +86,13 @@ public interface IBatonStore : IAsyncDisposable
     /// while <see cref="PruneResult.FilledBatch"/>.
     /// </summary>
     Task<PruneResult> PruneAsync(PruneCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Claim-time flow state per function and key with open flow-controlled runs (see <see cref="IBatonInspector.GetFlowKeysAsync"/>).</summary>
+    /// <param name="functionId">One function only; null for all.</param>
+    /// <param name="now">Current time: leases expired by then are not counted as running.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<FlowKeyInfo>> GetFlowKeysAsync(string? functionId, DateTimeOffset now, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"The {ProviderName} store does not report flow control state.");
 }
 
 /// <summary>

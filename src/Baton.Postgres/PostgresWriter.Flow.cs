@@ -1,0 +1,282 @@
+using System.Text.Json;
+using Baton.Flow;
+using Baton.Internal;
+using Baton.Storage;
+using NpgsqlTypes;
+
+namespace Baton.Postgres;
+
+/// <summary>
+/// Claim-time flow control on PostgreSQL. Claims on several nodes run at once, so each key is serialized with a
+/// transaction-scoped advisory lock taken without waiting (a key another node is claiming is left for the next
+/// claim), and slots are counted after the lock is held, so two claimers never both take a key's last slot.
+/// </summary>
+internal sealed partial class PostgresWriter : IFlowClaimOps
+{
+    // A lone array argument is passed as `(object)array`: Bind takes `params object?[]`, which would otherwise take the
+    // array itself as the argument list.
+    private PgCommand _flowInsertRuns = null!;
+    private PgCommand _flowInsertQueues = null!;
+    private PgCommand _flowQueues = null!;
+    private PgCommand _flowCandidates = null!;
+    private PgCommand _flowLock = null!;
+    private PgCommand _flowHeld = null!;
+    private PgCommand _flowThrottles = null!;
+    private PgCommand _flowSaveThrottles = null!;
+    private PgCommand _flowLease = null!;
+    private PgCommand _flowServe = null!;
+    private PgCommand _flowDropQueues = null!;
+    private PgCommand _flowNextDue = null!;
+
+    async ValueTask<IReadOnlyList<string>> IFlowClaimOps.ReadQueuesAsync(int count)
+    {
+        var queues = new List<string>(count);
+        var reader = await _flowQueues.Bind(count).ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                queues.Add(reader.GetString(0));
+            }
+        }
+
+        return queues;
+    }
+
+    async ValueTask<IReadOnlyList<FlowCandidate>> IFlowClaimOps.ReadCandidatesAsync(IReadOnlyList<string> queues, int perQueue, DateTimeOffset now)
+    {
+        var nowMs = Pg.Ms(now);
+        var candidates = new List<FlowCandidate>();
+        var reader = await _flowCandidates.Bind(queues.ToArray(), nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L), nowMs, perQueue).ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                candidates.Add(new FlowCandidate(
+                    reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3),
+                    Pg.Text(reader, 4), reader.IsDBNull(5) ? 0 : (int)reader.GetInt64(5),
+                    Pg.Text(reader, 6), reader.IsDBNull(7) ? 0 : (int)reader.GetInt64(7),
+                    Pg.Text(reader, 8), reader.IsDBNull(9) ? 0 : reader.GetInt64(9), reader.IsDBNull(10) ? 0 : (int)reader.GetInt64(10)));
+            }
+        }
+
+        return candidates;
+    }
+
+    async ValueTask<IReadOnlySet<string>> IFlowClaimOps.LockKeysAsync(IReadOnlyCollection<string> keys)
+    {
+        var locked = new HashSet<string>(StringComparer.Ordinal);
+        var reader = await _flowLock.Bind((object)keys.ToArray()).ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                locked.Add(reader.GetString(0));
+            }
+        }
+
+        return locked;
+    }
+
+    async ValueTask<IReadOnlyDictionary<string, int>> IFlowClaimOps.CountHeldAsync(IReadOnlyCollection<string> keys, DateTimeOffset now)
+    {
+        var held = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
+        var reader = await _flowHeld.Bind(keys.ToArray(), Pg.Ms(now)).ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                held[reader.GetString(0)] = (int)reader.GetInt64(1);
+            }
+        }
+
+        return held;
+    }
+
+    async ValueTask<IReadOnlyDictionary<string, long>> IFlowClaimOps.ReadThrottlesAsync(IReadOnlyCollection<string> keys)
+    {
+        var state = new Dictionary<string, long>(keys.Count, StringComparer.Ordinal);
+        var reader = await _flowThrottles.Bind((object)keys.ToArray()).ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                state[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        return state;
+    }
+
+    async ValueTask<IReadOnlyList<ClaimedRun>> IFlowClaimOps.LeaseAsync(IReadOnlyList<FlowCandidate> runs, ClaimCommand command)
+    {
+        var dueAt = runs.ToDictionary(r => r.RunId, r => r.DueMs, StringComparer.Ordinal);
+        var claimed = new List<ClaimedRun>(runs.Count);
+        var reader = await _flowLease.Bind(command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), runs.Select(r => r.RunId).ToArray()).ReadAsync().ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                var id = reader.GetString(0);
+                claimed.Add(new ClaimedRun
+                {
+                    RunId = id,
+                    FunctionId = reader.GetString(1),
+                    TriggerJson = reader.GetString(2),
+                    Token = reader.GetInt64(3),
+                    Attempt = reader.GetInt32(4),
+                    Claims = reader.GetInt32(5),
+                    CreatedAt = Pg.Time(reader.GetInt64(6)),
+                    StartedAt = Pg.Time(reader.GetInt64(7)),
+                    Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), BatonJson.Options),
+                    DueAt = Pg.Time(dueAt[id]),
+                });
+            }
+        }
+
+        // Keep the claim order (the writer's RETURNING order is the table's).
+        var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i, StringComparer.Ordinal);
+        claimed.Sort((a, b) => order[a.RunId].CompareTo(order[b.RunId]));
+        return claimed;
+    }
+
+    async ValueTask IFlowClaimOps.SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty)
+    {
+        if (throttles.Count > 0)
+        {
+            await _flowSaveThrottles.Bind(throttles.Keys.ToArray(), throttles.Values.Select(v => v.Tat).ToArray(), throttles.Values.Select(v => v.AllowedAt).ToArray()).ExecuteAsync().ConfigureAwait(false);
+        }
+
+        if (served.Count > 0)
+        {
+            await _flowServe.Bind((object)served.ToArray()).ExecuteAsync().ConfigureAwait(false);
+        }
+
+        if (maybeEmpty.Count > 0)
+        {
+            await _flowDropQueues.Bind((object)maybeEmpty.ToArray()).ExecuteAsync().ConfigureAwait(false);
+        }
+    }
+
+    async ValueTask<DateTimeOffset?> IFlowClaimOps.NextDueAsync(DateTimeOffset now)
+        => await _flowNextDue.Bind(Pg.Ms(now)).ScalarAsync().ConfigureAwait(false) is long ms ? Pg.Time(ms) : null;
+
+    /// <summary>Plain runs up to half the batch, then flow-controlled runs, then plain runs again if flow runs left room.</summary>
+    private async ValueTask<ClaimResult> ClaimWithFlowAsync(ClaimCommand command, CancellationToken cancellationToken)
+    {
+        var plainShare = command.Limit / 2;
+        var plain = await ClaimPlainAsync(command with { Limit = plainShare }, cancellationToken).ConfigureAwait(false);
+        var flow = await FlowClaimer.ClaimAsync(this, command, command.Limit - plain.Runs.Count).ConfigureAwait(false);
+        var runs = new List<ClaimedRun>(plain.Runs.Count + flow.Runs.Count);
+        runs.AddRange(plain.Runs);
+        runs.AddRange(flow.Runs);
+        var next = Earliest(plain.NextDueAt, flow.NextDueAt);
+        if (plain.Runs.Count == plainShare && runs.Count < command.Limit)
+        {
+            var more = await ClaimPlainAsync(command with { Limit = command.Limit - runs.Count }, cancellationToken).ConfigureAwait(false);
+            runs.AddRange(more.Runs);
+            next = Earliest(more.NextDueAt, flow.NextDueAt);
+        }
+
+        return new ClaimResult(runs, next);
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private async ValueTask InsertFlowRunsAsync(IReadOnlyList<NewRun> runs, DateTimeOffset now)
+    {
+        _madeWorkDue = true;
+        var flows = runs.Select(r => r.Flow!).ToArray();
+        await _flowInsertRuns.Bind(
+            runs.Select(r => r.RunId).ToArray(), runs.Select(r => r.FunctionId).ToArray(), runs.Select(r => r.TriggerJson).ToArray(),
+            runs.Select(r => r.EventId).ToArray(), runs.Select(r => r.ParentRunId).ToArray(), runs.Select(r => r.ParentStepId).ToArray(),
+            flows.Select(f => StoreJson.Error(f.Error)).ToArray(), flows.Select(f => f.Queue).ToArray(), flows.Select(f => f.PriorityMs).ToArray(),
+            flows.Select(f => f.Key1).ToArray(), flows.Select(f => f.Key1 is null ? (long?)null : f.Limit1).ToArray(),
+            flows.Select(f => f.Key2).ToArray(), flows.Select(f => f.Key2 is null ? (long?)null : f.Limit2).ToArray(),
+            flows.Select(f => f.ThrottleKey).ToArray(), flows.Select(f => f.ThrottleKey is null ? (long?)null : f.ThrottleIntervalMs).ToArray(),
+            flows.Select(f => f.ThrottleKey is null ? (long?)null : f.ThrottleBurst).ToArray(),
+            Pg.Ms(now)).ExecuteAsync().ConfigureAwait(false);
+
+        // The shared lock keeps a claim from removing the queue between this insert and its commit (the claim only
+        // removes a queue whose exclusive lock it gets without waiting).
+        await _flowInsertQueues.Bind((object)flows.Select(f => f.Queue).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()).ExecuteAsync().ConfigureAwait(false);
+        foreach (var wait in runs.SelectMany(r => r.CancelWaits))
+        {
+            await InsertWaitAsync(wait).ConfigureAwait(false);
+        }
+    }
+
+    private void PrepareFlow(string s)
+    {
+        const NpgsqlDbType texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
+        const NpgsqlDbType bigs = NpgsqlDbType.Array | NpgsqlDbType.Bigint;
+        const string lease = "status = 1, lease_owner = $1, lease_token = lease_token + 1, due_at = $2, claims = claims + 1, wake_pending = false, started_at = COALESCE(started_at, $3)";
+        _flowInsertRuns = Prepare(
+            $"""
+            INSERT INTO {s}.runs (id, function_id, status, trigger, event_id, created_at, due_at, parent_run_id, parent_step_id, error,
+                flow_queue, flow_priority, flow_key1, flow_limit1, flow_key2, flow_limit2, throttle_key, throttle_interval, throttle_burst)
+            SELECT id, function_id, 0, trigger, event_id, $17, $17, parent_run_id, parent_step_id, error,
+                queue, priority, key1, limit1, key2, limit2, throttle, interval, burst
+            FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                AS r (id, function_id, trigger, event_id, parent_run_id, parent_step_id, error, queue, priority, key1, limit1, key2, limit2, throttle, interval, burst)
+            """,
+            texts, texts, texts, texts, texts, texts, texts, texts, bigs, texts, bigs, texts, bigs, texts, bigs, bigs, NpgsqlDbType.Bigint);
+        _flowInsertQueues = Prepare(
+            $"""
+            WITH locked AS MATERIALIZED (SELECT q, pg_advisory_xact_lock_shared(hashtextextended('q' || q, 0)) FROM unnest($1) AS q)
+            INSERT INTO {s}.flow_queues (queue, served) SELECT q, 0 FROM locked ON CONFLICT (queue) DO NOTHING
+            """,
+            texts);
+        _flowQueues = Prepare($"SELECT queue FROM {s}.flow_queues ORDER BY served LIMIT $1", NpgsqlDbType.Integer);
+        _flowCandidates = Prepare(
+            $"""
+            SELECT r.id, q.queue, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst
+            FROM unnest($1::text[]) WITH ORDINALITY AS q (queue, ord)
+            CROSS JOIN LATERAL (
+                SELECT id, due_at, flow_priority, claims, flow_key1, flow_limit1, flow_key2, flow_limit2, throttle_key, throttle_interval, throttle_burst
+                FROM {s}.runs
+                WHERE flow_queue = q.queue AND finished_at IS NULL AND due_at - flow_priority <= $2 AND due_at <= $3
+                ORDER BY due_at - flow_priority, id
+                LIMIT $4
+                FOR UPDATE SKIP LOCKED) r
+            ORDER BY q.ord, r.due_at - r.flow_priority, r.id
+            """,
+            texts, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Integer);
+        _flowLock = Prepare("SELECT k FROM unnest($1::text[]) AS k WHERE pg_try_advisory_xact_lock(hashtextextended(k, 0))", texts);
+        _flowHeld = Prepare(
+            $"""
+            SELECT k, (SELECT COUNT(*) FROM {s}.runs WHERE flow_key1 = k AND lease_owner IS NOT NULL AND due_at > $2)
+                    + (SELECT COUNT(*) FROM {s}.runs WHERE flow_key2 = k AND lease_owner IS NOT NULL AND due_at > $2)
+            FROM unnest($1::text[]) AS k
+            """,
+            texts, NpgsqlDbType.Bigint);
+        _flowThrottles = Prepare($"SELECT key, tat FROM {s}.flow_throttles WHERE key = ANY($1)", texts);
+        _flowSaveThrottles = Prepare(
+            $"""
+            INSERT INTO {s}.flow_throttles (key, tat, allowed_at) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+            ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, allowed_at = excluded.allowed_at
+            """,
+            texts, bigs, bigs);
+        _flowLease = Prepare(
+            $"UPDATE {s}.runs SET {lease} WHERE id = ANY($4) RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress",
+            NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, texts);
+
+        // Rows another claimer is moving are skipped rather than waited for: two claims never wait on each other here.
+        _flowServe = Prepare(
+            $"""
+            UPDATE {s}.flow_queues f SET served = m.base + q.ord
+            FROM unnest($1::text[]) WITH ORDINALITY AS q (queue, ord), (SELECT COALESCE(MAX(served), 0) AS base FROM {s}.flow_queues) m
+            WHERE f.queue = q.queue AND f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY($1) FOR UPDATE SKIP LOCKED)
+            """,
+            texts);
+        _flowDropQueues = Prepare(
+            $"""
+            DELETE FROM {s}.flow_queues f
+            WHERE f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY($1) FOR UPDATE SKIP LOCKED)
+                AND NOT EXISTS (SELECT 1 FROM {s}.runs r WHERE r.flow_queue = f.queue AND r.finished_at IS NULL)
+                AND pg_try_advisory_xact_lock(hashtextextended('q' || f.queue, 0))
+            """,
+            texts);
+        _flowNextDue = Prepare($"SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $1", NpgsqlDbType.Bigint);
+    }
+}

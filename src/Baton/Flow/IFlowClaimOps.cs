@@ -1,0 +1,43 @@
+using Baton.Storage;
+
+namespace Baton.Flow;
+
+/// <summary>A run waiting in a flow queue, as the claim sees it.</summary>
+internal sealed record FlowCandidate(string RunId, string Queue, long DueMs, int Claims, string? Key1, int Limit1, string? Key2, int Limit2, string? ThrottleKey, long ThrottleIntervalMs, int ThrottleBurst);
+
+/// <summary>
+/// The statements a provider runs for <see cref="FlowClaimer"/>, all inside the claim's transaction. The provider
+/// only reads and writes; every decision is the claimer's.
+/// </summary>
+internal interface IFlowClaimOps
+{
+    /// <summary>Up to <paramref name="count"/> queue names, least recently served first.</summary>
+    ValueTask<IReadOnlyList<string>> ReadQueuesAsync(int count);
+
+    /// <summary>
+    /// For each queue, up to <paramref name="perQueue"/> of its runs due at <paramref name="now"/> in claim order (due
+    /// time minus priority, then id), skipping runs another transaction has locked.
+    /// </summary>
+    ValueTask<IReadOnlyList<FlowCandidate>> ReadCandidatesAsync(IReadOnlyList<string> queues, int perQueue, DateTimeOffset now);
+
+    /// <summary>
+    /// Serializes claims of these keys across nodes until the transaction ends; returns the keys taken (a key another
+    /// transaction holds is left out, and its runs wait for the next claim). A single-writer store returns them all.
+    /// </summary>
+    ValueTask<IReadOnlySet<string>> LockKeysAsync(IReadOnlyCollection<string> keys);
+
+    /// <summary>Slots held per concurrency key: leased runs whose lease has not expired at <paramref name="now"/>.</summary>
+    ValueTask<IReadOnlyDictionary<string, int>> CountHeldAsync(IReadOnlyCollection<string> keys, DateTimeOffset now);
+
+    /// <summary>GCRA theoretical arrival time (Unix ms) per throttle key that has state.</summary>
+    ValueTask<IReadOnlyDictionary<string, long>> ReadThrottlesAsync(IReadOnlyCollection<string> keys);
+
+    /// <summary>Leases the runs (already locked or serialized by this transaction).</summary>
+    ValueTask<IReadOnlyList<ClaimedRun>> LeaseAsync(IReadOnlyList<FlowCandidate> runs, ClaimCommand command);
+
+    /// <summary>Saves throttle states (key: theoretical arrival time, next allowed start), moves the probed queues to the back in the given order, and removes those of <paramref name="maybeEmpty"/> with no open run.</summary>
+    ValueTask SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty);
+
+    /// <summary>The earliest due time after <paramref name="now"/> of a flow-controlled run (a wake-up, or a lease that will expire).</summary>
+    ValueTask<DateTimeOffset?> NextDueAsync(DateTimeOffset now);
+}
