@@ -1,4 +1,5 @@
 using Baton.Bench.Core;
+using Baton.Bench.Postgres;
 
 namespace Baton.Bench.Harness;
 
@@ -8,6 +9,7 @@ internal static class SuiteCatalog
     public static IReadOnlyList<ISuite> All { get; } =
     [
         new CoreSuite(),
+        new PostgresSuite(),
     ];
 
     public static ISuite? Find(string name) => All.FirstOrDefault(s => s.Name == name);
