@@ -200,9 +200,17 @@ internal sealed class RunWriter : IAsyncDisposable
         try
         {
             await writer.BeginAsync(CancellationToken.None).ConfigureAwait(false);
-            foreach (var op in ops)
+            if (writer is IPipelinedStoreWriter pipelined && ops.Count > 1)
             {
-                await op.ApplyAsync(writer).ConfigureAwait(false);
+                // The store sends the statements of all the batch's commands in as few round trips as it can.
+                await pipelined.ApplyTogetherAsync([.. ops.Select(op => (Func<ValueTask>)(() => op.ApplyAsync(writer)))], CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var op in ops)
+                {
+                    await op.ApplyAsync(writer).ConfigureAwait(false);
+                }
             }
 
             await writer.CommitAsync(CancellationToken.None).ConfigureAwait(false);
