@@ -11,8 +11,11 @@ namespace Baton.Bench.Postgres;
 /// </summary>
 internal sealed class PgSingleStepScenario : IScenario
 {
-    /// <summary>Hangfire.PostgreSql workers: the best of a sweep on this machine (see docs/benchmarks.md).</summary>
-    public const int HangfireWorkers = 4;
+    /// <summary>
+    /// Hangfire.PostgreSql workers: the best of a sweep on this machine (1: 7.0 jobs/s, 2: 11.7, 4: 13.1,
+    /// 10: 14.6, 20: 11.1 within a 15 s enqueue budget; see docs/benchmarks.md).
+    /// </summary>
+    public const int HangfireWorkers = 10;
 
     public string Name => "single-step";
 
