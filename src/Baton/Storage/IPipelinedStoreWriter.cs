@@ -4,7 +4,10 @@ namespace Baton.Storage;
 /// A writer that can apply the commands of one group-commit batch together, sending the statements they wait
 /// on in as few round trips to its database as it can (PostgreSQL: one pipelined batch of statements per
 /// round, instead of one round trip per statement). The group-commit loop uses it when the store's writer
-/// implements it; results and fencing are the same as applying the commands one after another in order.
+/// implements it. Every write stays fenced as when applied alone, and each command's own statements run in
+/// order; statements of different commands may interleave (the batch's commands come from different runs and
+/// callers), so a claim in a batch may not see runs that an ingest of the same batch creates — the commit
+/// wakes the dispatcher, which claims them next.
 /// </summary>
 public interface IPipelinedStoreWriter : IStoreWriter
 {
