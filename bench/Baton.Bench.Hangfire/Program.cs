@@ -1,7 +1,7 @@
 // The Hangfire peer for Baton's benchmarks: enqueues N no-op jobs while a BackgroundJobServer processes
 // them, and prints one JSON object with the time from the first enqueue until all N jobs have succeeded.
 //
-//   Baton.Bench.Hangfire --storage inmemory|sqlite --count N [--workers W] [--poll-ms P] [--producers P] [--warmup N] [--max-seconds S] [--dir PATH]
+//   Baton.Bench.Hangfire --storage inmemory|sqlite|postgres [--connection CS] --count N [--workers W] [--poll-ms P] [--producers P] [--warmup N] [--max-seconds S] [--dir PATH]
 //
 // It runs in its own process (see the csproj); the Baton benchmark starts it and reads its stdout.
 using System.Diagnostics;
@@ -10,12 +10,13 @@ using System.Text.Json;
 using Baton.Bench.Hangfire;
 using Hangfire;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 
 var options = PeerOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Baton.Bench.Hangfire --storage inmemory|sqlite --count N [--workers W] [--poll-ms P] [--producers P] [--warmup N] [--max-seconds S] [--dir PATH]");
+    Console.Error.WriteLine("usage: Baton.Bench.Hangfire --storage inmemory|sqlite|postgres [--connection CS] --count N [--workers W] [--poll-ms P] [--producers P] [--warmup N] [--max-seconds S] [--dir PATH]");
     return 2;
 }
 
@@ -49,6 +50,7 @@ static async Task<PeerResult> RunAsync(PeerOptions options, int count, string la
     JobStorage storage = options.Storage switch
     {
         "inmemory" => new InMemoryStorage(new InMemoryStorageOptions()),
+        "postgres" => PostgresStorage(options, label),
         _ => new SQLiteStorage(Path.Combine(options.Directory, label + ".db"), new SQLiteStorageOptions
         {
             QueuePollInterval = TimeSpan.FromMilliseconds(options.PollMs),
@@ -118,6 +120,22 @@ static async Task<PeerResult> RunAsync(PeerOptions options, int count, string la
         (double)bytes / count);
 }
 
+// Hangfire.PostgreSql on the benchmark's cluster, in a schema of its own per measurement; it hears new jobs
+// through LISTEN/NOTIFY (long polling) and polls every --poll-ms otherwise.
+static PostgreSqlStorage PostgresStorage(PeerOptions options, string label)
+{
+    var storageOptions = new PostgreSqlStorageOptions
+    {
+        // Set first: it allows the poll interval below Hangfire.PostgreSql's suggested minimum of 50 ms.
+        AllowUnsafeValues = true,
+        SchemaName = "hangfire_" + label + "_" + Guid.NewGuid().ToString("N")[..8],
+        PrepareSchemaIfNecessary = true,
+        QueuePollInterval = TimeSpan.FromMilliseconds(options.PollMs),
+        EnableLongPolling = true,
+    };
+    return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(options.Connection, storageOptions), storageOptions);
+}
+
 internal sealed record PeerResult(
     string Storage,
     int Count,
@@ -146,6 +164,8 @@ internal sealed class PeerOptions
     public int Producers { get; private set; } = Environment.ProcessorCount;
 
     public int Warmup { get; private set; }
+
+    public string Connection { get; private set; } = "";
 
     public double MaxSeconds { get; private set; }
 
@@ -180,6 +200,9 @@ internal sealed class PeerOptions
                 case "--max-seconds":
                     options.MaxSeconds = double.Parse(value, CultureInfo.InvariantCulture);
                     break;
+                case "--connection":
+                    options.Connection = value;
+                    break;
                 case "--dir":
                     options.Directory = value;
                     break;
@@ -188,6 +211,6 @@ internal sealed class PeerOptions
             }
         }
 
-        return options.Storage is "inmemory" or "sqlite" && options.Count > 0 && options.Workers > 0 && options.PollMs > 0 && options.Producers > 0 && args.Length % 2 == 0 ? options : null;
+        return (options.Storage is "inmemory" or "sqlite" || (options.Storage == "postgres" && options.Connection.Length > 0)) && options.Count > 0 && options.Workers > 0 && options.PollMs > 0 && options.Producers > 0 && args.Length % 2 == 0 ? options : null;
     }
 }

@@ -1,6 +1,13 @@
-// Baton's benchmark harness: dotnet run -c Release --project bench/Baton.Bench -- core [--quick]
+// Baton's benchmark harness: dotnet run -c Release --project bench/Baton.Bench -- core|postgres [--quick]
 // Figures go to stdout as JSON lines; progress and diagnostics go to stderr. See docs/benchmarks.md.
 using Baton.Bench.Harness;
+using Baton.Bench.Postgres;
+
+if (args.Length > 0 && args[0] == NodeProcess.Command)
+{
+    // A worker node of a multi-node scenario, started by the benchmark itself.
+    return await NodeProcess.RunAsync(args);
+}
 
 var parsed = BenchArgs.Parse(args, out var error);
 if (parsed is null)

@@ -31,14 +31,11 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     async ValueTask<IReadOnlyList<string>> IFlowClaimOps.ReadQueuesAsync(int count)
     {
         var queues = new List<string>(count);
-        var reader = await _flowQueues.Bind(count).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        await _flowQueues.Bind(count).QueryAsync(reader =>
         {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                queues.Add(reader.GetString(0));
-            }
-        }
+            queues.Add(reader.GetString(0));
+            return 0;
+        }).ConfigureAwait(false);
 
         return queues;
     }
@@ -47,18 +44,15 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     {
         var nowMs = Pg.Ms(now);
         var candidates = new List<FlowCandidate>();
-        var reader = await _flowCandidates.Bind(queues.ToArray(), nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L), nowMs, perQueue).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        await _flowCandidates.Bind(queues.ToArray(), nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L), nowMs, perQueue).QueryAsync(reader =>
         {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                candidates.Add(new FlowCandidate(
-                    reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3),
-                    Pg.Text(reader, 4), reader.IsDBNull(5) ? 0 : (int)reader.GetInt64(5),
-                    Pg.Text(reader, 6), reader.IsDBNull(7) ? 0 : (int)reader.GetInt64(7),
-                    Pg.Text(reader, 8), reader.IsDBNull(9) ? 0 : reader.GetInt64(9), reader.IsDBNull(10) ? 0 : (int)reader.GetInt64(10)));
-            }
-        }
+            candidates.Add(new FlowCandidate(
+                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3),
+                Pg.Text(reader, 4), reader.IsDBNull(5) ? 0 : (int)reader.GetInt64(5),
+                Pg.Text(reader, 6), reader.IsDBNull(7) ? 0 : (int)reader.GetInt64(7),
+                Pg.Text(reader, 8), reader.IsDBNull(9) ? 0 : reader.GetInt64(9), reader.IsDBNull(10) ? 0 : (int)reader.GetInt64(10)));
+            return 0;
+        }).ConfigureAwait(false);
 
         return candidates;
     }
@@ -66,14 +60,11 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     async ValueTask<IReadOnlySet<string>> IFlowClaimOps.LockKeysAsync(IReadOnlyCollection<string> keys)
     {
         var locked = new HashSet<string>(StringComparer.Ordinal);
-        var reader = await _flowLock.Bind((object)keys.ToArray()).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        await _flowLock.Bind((object)keys.ToArray()).QueryAsync(reader =>
         {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                locked.Add(reader.GetString(0));
-            }
-        }
+            locked.Add(reader.GetString(0));
+            return 0;
+        }).ConfigureAwait(false);
 
         return locked;
     }
@@ -81,14 +72,11 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     async ValueTask<IReadOnlyDictionary<string, int>> IFlowClaimOps.CountHeldAsync(IReadOnlyCollection<string> keys, DateTimeOffset now)
     {
         var held = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
-        var reader = await _flowHeld.Bind(keys.ToArray(), Pg.Ms(now)).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        await _flowHeld.Bind(keys.ToArray(), Pg.Ms(now)).QueryAsync(reader =>
         {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                held[reader.GetString(0)] = (int)reader.GetInt64(1);
-            }
-        }
+            held[reader.GetString(0)] = (int)reader.GetInt64(1);
+            return 0;
+        }).ConfigureAwait(false);
 
         return held;
     }
@@ -96,14 +84,11 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     async ValueTask<IReadOnlyDictionary<string, long>> IFlowClaimOps.ReadThrottlesAsync(IReadOnlyCollection<string> keys)
     {
         var state = new Dictionary<string, long>(keys.Count, StringComparer.Ordinal);
-        var reader = await _flowThrottles.Bind((object)keys.ToArray()).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        await _flowThrottles.Bind((object)keys.ToArray()).QueryAsync(reader =>
         {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                state[reader.GetString(0)] = reader.GetInt64(1);
-            }
-        }
+            state[reader.GetString(0)] = reader.GetInt64(1);
+            return 0;
+        }).ConfigureAwait(false);
 
         return state;
     }
@@ -112,27 +97,24 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     {
         var dueAt = runs.ToDictionary(r => r.RunId, r => r.DueMs, StringComparer.Ordinal);
         var claimed = new List<ClaimedRun>(runs.Count);
-        var reader = await _flowLease.Bind(command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), runs.Select(r => r.RunId).ToArray()).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        await _flowLease.Bind(command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), runs.Select(r => r.RunId).ToArray()).QueryAsync(reader =>
         {
-            while (await reader.ReadAsync().ConfigureAwait(false))
+            var id = reader.GetString(0);
+            claimed.Add(new ClaimedRun
             {
-                var id = reader.GetString(0);
-                claimed.Add(new ClaimedRun
-                {
-                    RunId = id,
-                    FunctionId = reader.GetString(1),
-                    TriggerJson = reader.GetString(2),
-                    Token = reader.GetInt64(3),
-                    Attempt = reader.GetInt32(4),
-                    Claims = reader.GetInt32(5),
-                    CreatedAt = Pg.Time(reader.GetInt64(6)),
-                    StartedAt = Pg.Time(reader.GetInt64(7)),
-                    Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), BatonJson.Options),
-                    DueAt = Pg.Time(dueAt[id]),
-                });
-            }
-        }
+                RunId = id,
+                FunctionId = reader.GetString(1),
+                TriggerJson = reader.GetString(2),
+                Token = reader.GetInt64(3),
+                Attempt = reader.GetInt32(4),
+                Claims = reader.GetInt32(5),
+                CreatedAt = Pg.Time(reader.GetInt64(6)),
+                StartedAt = Pg.Time(reader.GetInt64(7)),
+                Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), BatonJson.Options),
+                DueAt = Pg.Time(dueAt[id]),
+            });
+            return 0;
+        }).ConfigureAwait(false);
 
         // Keep the claim order (the writer's RETURNING order is the table's).
         var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i, StringComparer.Ordinal);

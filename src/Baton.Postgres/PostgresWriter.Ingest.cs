@@ -87,24 +87,17 @@ internal sealed partial class PostgresWriter
         string pendingId;
         long firstAt;
         int size;
-        var reader = await statements.LockPending.Bind(run.FunctionId, gather.Key, (short)gather.Kind, run.RunId, nowMs).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            await reader.ReadAsync().ConfigureAwait(false);
-            (pendingId, firstAt, size) = (reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2));
-        }
+        (pendingId, firstAt, size) = (await statements.LockPending.Bind(run.FunctionId, gather.Key, (short)gather.Kind, run.RunId, nowMs)
+            .QueryAsync(reader => (reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2))).ConfigureAwait(false))[0];
 
         if (pendingId != run.RunId)
         {
             string? replacedEvent = null;
             long? dueAt = null;
-            reader = await statements.OpenRun.Bind(pendingId).ReadAsync().ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var open = await statements.OpenRun.Bind(pendingId).QueryAsync(reader => (Pg.Text(reader, 0), reader.GetInt64(1))).ConfigureAwait(false);
+            if (open.Count > 0)
             {
-                if (await reader.ReadAsync().ConfigureAwait(false))
-                {
-                    (replacedEvent, dueAt) = (Pg.Text(reader, 0), reader.GetInt64(1));
-                }
+                (replacedEvent, dueAt) = open[0];
             }
 
             if (dueAt is not null && gather.Kind == GatherKind.Debounce)

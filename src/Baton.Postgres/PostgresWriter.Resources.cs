@@ -28,22 +28,15 @@ internal sealed partial class PostgresWriter
             $"UPDATE {s}.resources SET tat = $2, paused_until = $3, window_start = $4, used = $5, queue_until = $6 WHERE name = $1",
             Text, Big, Big, Big, Big, Big);
         var lease = command.Lease;
-        ResourceState? current = null;
-        var reader = await _lockResource.Bind(lease.RunId, lease.Owner, lease.Token, command.Resource).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        var rows = await _lockResource.Bind(lease.RunId, lease.Owner, lease.Token, command.Resource).QueryAsync(reader => new ResourceState
         {
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                current = new ResourceState
-                {
-                    Tat = Pg.Time(reader, 0),
-                    PausedUntil = Pg.Time(reader, 1),
-                    WindowStart = Pg.Time(reader, 2),
-                    Used = reader.GetInt64(3),
-                    QueueUntil = Pg.Time(reader, 4),
-                };
-            }
-        }
+            Tat = Pg.Time(reader, 0),
+            PausedUntil = Pg.Time(reader, 1),
+            WindowStart = Pg.Time(reader, 2),
+            Used = reader.GetInt64(3),
+            QueueUntil = Pg.Time(reader, 4),
+        }).ConfigureAwait(false);
+        var current = rows.Count > 0 ? rows[0] : null;
 
         if (current is null)
         {

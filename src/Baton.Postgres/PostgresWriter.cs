@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace Baton.Postgres;
 
 /// <summary>The process's writer connection to PostgreSQL: every state change, one transaction per batch.</summary>
-internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
+internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceWriter
 {
     private const NpgsqlDbType Text = NpgsqlDbType.Text;
     private const NpgsqlDbType Big = NpgsqlDbType.Bigint;
@@ -17,6 +17,7 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
     private const NpgsqlDbType BigArray = NpgsqlDbType.Array | NpgsqlDbType.Bigint;
 
     private readonly NpgsqlConnection _connection;
+    private readonly PgPipeline _pipeline;
     private readonly PgCommand _insertEvents;
     private readonly PgCommand _insertRuns;
     private readonly PgCommand _selectWaits;
@@ -49,6 +50,7 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
     {
         _connection = connection;
         _schema = schema;
+        _pipeline = new PgPipeline(connection);
         _notify = Prepare($"SELECT pg_notify('{channel}', '')");
         var s = schema;
         const string fence = "id = $1 AND lease_owner = $2 AND lease_token = $3";
@@ -191,7 +193,7 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
         if (_madeWorkDue)
         {
             // NOTIFY is transactional: other nodes hear it only if, and once, this batch commits.
-            await _notify.ExecuteAsync().ConfigureAwait(false);
+            await _notify.Bind().ScalarAsync().ConfigureAwait(false);
             _madeWorkDue = false;
         }
 
@@ -219,6 +221,12 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
         }
     }
 
+    /// <summary>Round trips the last <see cref="ApplyTogetherAsync"/> made.</summary>
+    internal int LastRounds => _pipeline.Rounds;
+
+    public ValueTask ApplyTogetherAsync(IReadOnlyList<Func<ValueTask>> commands, CancellationToken cancellationToken)
+        => _pipeline.RunAsync(commands, cancellationToken);
+
     public ValueTask<IngestResult> IngestEventsAsync(IngestCommand command, CancellationToken cancellationToken) => IngestAsync(command);
 
     public ValueTask<ClaimResult> ClaimDueRunsAsync(ClaimCommand command, CancellationToken cancellationToken)
@@ -229,18 +237,14 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
     {
         var runs = new List<ClaimedRun>(command.Limit);
         DateTimeOffset? next = null;
-        var reader = await _claim.Bind(command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), command.Limit).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        var rows = await _claim.Bind(command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), command.Limit).QueryAsync(static reader =>
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (reader.IsDBNull(0))
             {
-                if (reader.IsDBNull(0))
-                {
-                    next = reader.IsDBNull(10) ? null : Pg.Time(reader.GetInt64(10));
-                    continue;
-                }
+                return (Run: (ClaimedRun?)null, Next: reader.IsDBNull(10) ? (DateTimeOffset?)null : Pg.Time(reader.GetInt64(10)));
+            }
 
-                runs.Add(new ClaimedRun
+            return (new ClaimedRun
                 {
                     RunId = reader.GetString(0),
                     FunctionId = reader.GetString(1),
@@ -252,7 +256,17 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
                     StartedAt = Pg.Time(reader.GetInt64(7)),
                     Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), BatonJson.Options),
                     DueAt = Pg.Time(reader.GetInt64(9)),
-                });
+                }, null);
+        }).ConfigureAwait(false);
+        foreach (var (run, nextDue) in rows)
+        {
+            if (run is null)
+            {
+                next = nextDue;
+            }
+            else
+            {
+                runs.Add(run);
             }
         }
 
@@ -418,17 +432,11 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
 
         // An id repeated inside one batch counts once (the first), as it would one statement at a time.
         var batch = command.Events.DistinctBy(e => e.Id, StringComparer.Ordinal).ToArray();
-        var stored = new HashSet<string>(StringComparer.Ordinal);
-        var reader = await _insertEvents.Bind(
-            batch.Select(e => e.Id).ToArray(), batch.Select(e => e.Name).ToArray(), batch.Select(e => e.DataJson).ToArray(),
-            batch.Select(e => Pg.Ms(e.Timestamp)).ToArray(), now, cutoff).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                stored.Add(reader.GetString(0));
-            }
-        }
+        var stored = new HashSet<string>(
+            await _insertEvents.Bind(
+                batch.Select(e => e.Id).ToArray(), batch.Select(e => e.Name).ToArray(), batch.Select(e => e.DataJson).ToArray(),
+                batch.Select(e => Pg.Ms(e.Timestamp)).ToArray(), now, cutoff).QueryAsync(static r => r.GetString(0)).ConfigureAwait(false),
+            StringComparer.Ordinal);
 
         var fresh = batch.Where(e => stored.Contains(e.Id)).ToList();
         if (fresh.Count == 0)
@@ -436,16 +444,9 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
             return IngestResult.Empty;
         }
 
-        var waits = new List<PendingWait>();
         var names = fresh.Select(e => e.Name).Distinct(StringComparer.Ordinal).ToArray();
-        reader = await _selectWaits.Bind(names, now).ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                waits.Add(new PendingWait(reader.GetInt64(0), reader.GetString(1), Pg.Text(reader, 2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
-            }
-        }
+        var waits = await _selectWaits.Bind(names, now).QueryAsync(
+            static reader => new PendingWait(reader.GetInt64(0), reader.GetString(1), Pg.Text(reader, 2), reader.GetString(3), reader.GetString(4), reader.GetString(5))).ConfigureAwait(false);
 
         var plan = command.Planner.Plan(fresh, waits, command.Now);
         var created = new List<NewRun>(plan.Runs.Count);
@@ -534,25 +535,17 @@ internal sealed partial class PostgresWriter : IStoreWriter, IResourceWriter
     }
 
     /// <summary>Reads the one row of a finish or cancel: parent run and step, and the function when the statement returns it.</summary>
-    private static async ValueTask<(bool Found, string? ParentRun, string? ParentStep, string? FunctionId)> ReadParentAsync(PgCommand command)
+    private static async ValueTask<(bool Found, string? ParentRun, string? ParentStep, string? FunctionId)> ReadParentAsync(PgCall call)
     {
-        var reader = await command.ReadAsync().ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            if (!await reader.ReadAsync().ConfigureAwait(false))
-            {
-                return (false, null, null, null);
-            }
-
-            return (true, Pg.Text(reader, 0), Pg.Text(reader, 1), reader.FieldCount > 2 ? Pg.Text(reader, 2) : null);
-        }
+        var rows = await call.QueryAsync(static reader => (Pg.Text(reader, 0), Pg.Text(reader, 1), reader.FieldCount > 2 ? Pg.Text(reader, 2) : null)).ConfigureAwait(false);
+        return rows.Count == 0 ? (false, null, null, null) : (true, rows[0].Item1, rows[0].Item2, rows[0].Item3);
     }
 
     private static string? Progress(RunProgress? progress) => progress is null ? null : JsonSerializer.Serialize(progress, BatonJson.Options);
 
     private PgCommand Prepare(string sql, params NpgsqlDbType[] types)
     {
-        var command = new PgCommand(_connection, sql, types);
+        var command = new PgCommand(_connection, _pipeline, sql, types);
         _all.Add(command);
         return command;
     }

@@ -8,18 +8,21 @@ using Microsoft.Extensions.Logging;
 namespace Baton.Bench.Core;
 
 /// <summary>
-/// A Baton host as an application would run it (<c>AddBaton().UseSqlite(...)</c>, the hosted worker), on a
-/// fresh SQLite file in its own temporary directory that is deleted on dispose.
+/// A Baton host as an application would run it (<c>AddBaton().UseSqlite(...)</c> or <c>UsePostgres(...)</c>, the
+/// hosted worker), on a fresh database of the scenario's store (a SQLite file in its own temporary directory, a
+/// PostgreSQL schema) that is deleted on dispose.
 /// </summary>
 internal sealed class BatonBench : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly TempDirectory _directory;
+    private readonly BenchDatabase _database;
+    private readonly bool _ownsDatabase;
 
-    private BatonBench(IHost host, TempDirectory directory, StoreProfile? profile)
+    private BatonBench(IHost host, BenchDatabase database, bool ownsDatabase, StoreProfile? profile)
     {
+        _ownsDatabase = ownsDatabase;
         _host = host;
-        _directory = directory;
+        _database = database;
         Profile = profile;
         Client = host.Services.GetRequiredService<IBatonClient>();
         Changes = host.Services.GetRequiredService<ChangeFeed>();
@@ -30,6 +33,9 @@ internal sealed class BatonBench : IAsyncDisposable
     public ChangeFeed Changes { get; }
 
     public IServiceProvider Services => _host.Services;
+
+    /// <summary>The database this host uses (a SQLite file, a PostgreSQL schema).</summary>
+    public BenchDatabase Database => _database;
 
     /// <summary>Timings of every storage call, when the benchmark runs with <c>--profile</c>.</summary>
     public StoreProfile? Profile { get; }
@@ -47,9 +53,10 @@ internal sealed class BatonBench : IAsyncDisposable
         ScenarioContext context,
         Action<BatonBuilder> functions,
         Action<BatonOptions>? configure = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        BenchDatabase? shared = null)
     {
-        var directory = TempDirectory.Create(context.Scenario);
+        var database = shared ?? await context.Store.CreateAsync(context.Scenario);
         try
         {
             var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -61,7 +68,8 @@ internal sealed class BatonBench : IAsyncDisposable
                 builder.Services.AddSingleton(time);
             }
 
-            var baton = builder.Services.AddBaton().UseSqlite(directory.File("baton.db"));
+            var baton = builder.Services.AddBaton();
+            database.Use(baton);
             baton.Configure(Defaults);
             if (configure is not null)
             {
@@ -72,11 +80,15 @@ internal sealed class BatonBench : IAsyncDisposable
             var profile = context.Profile ? StoreProfile.Install(baton) : null;
             var host = builder.Build();
             await host.StartAsync();
-            return new BatonBench(host, directory, profile);
+            return new BatonBench(host, database, shared is null, profile);
         }
         catch
         {
-            directory.Dispose();
+            if (shared is null)
+            {
+                await database.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -98,7 +110,10 @@ internal sealed class BatonBench : IAsyncDisposable
                 _host.Dispose();
             }
 
-            _directory.Dispose();
+            if (_ownsDatabase)
+            {
+                await _database.DisposeAsync();
+            }
         }
     }
 

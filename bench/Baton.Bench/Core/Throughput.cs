@@ -31,9 +31,16 @@ internal static class Throughput
         int runs,
         Action<BatonBuilder> functions,
         Action<BatonOptions>? configure = null,
-        string label = "measure")
+        string label = "measure",
+        Func<BatonBench, Task>? prepare = null)
     {
         await using var bench = await BatonBench.StartAsync(context, functions, configure);
+        if (prepare is not null)
+        {
+            // Before the clock starts: e.g. fill the tables with history.
+            await prepare(bench);
+        }
+
         using var completed = bench.Count(RunStatus.Completed, runs);
         using var allocations = context.Profile ? new AllocationSampler() : null;
         allocations?.Start();

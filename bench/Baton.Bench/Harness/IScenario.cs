@@ -18,4 +18,13 @@ internal interface ISuite
 
     /// <summary>Scenarios in the order they run.</summary>
     IReadOnlyList<IScenario> Scenarios { get; }
+
+    /// <summary>
+    /// Starts what every scenario of the suite shares (a database server) before the first one runs, in the parent
+    /// process; child processes inherit what it sets in the environment. Disposed after the last scenario.
+    /// </summary>
+    Task<IAsyncDisposable?> PrepareAsync(BenchArgs args) => Task.FromResult<IAsyncDisposable?>(null);
+
+    /// <summary>Where the scenarios' hosts keep their state (called after <see cref="PrepareAsync"/>). Default is SQLite.</summary>
+    BenchStore Store() => BenchStore.Sqlite;
 }

@@ -5,8 +5,9 @@ internal sealed class ScenarioContext
 {
     private readonly FigureWriter _figures;
 
-    public ScenarioContext(string suite, string scenario, BenchArgs args, FigureWriter figures)
+    public ScenarioContext(string suite, string scenario, BenchArgs args, FigureWriter figures, BenchStore? store = null)
     {
+        Store = store ?? BenchStore.Sqlite;
         Suite = suite;
         Scenario = scenario;
         Quick = args.Quick;
@@ -18,6 +19,9 @@ internal sealed class ScenarioContext
     public string Suite { get; }
 
     public string Scenario { get; }
+
+    /// <summary>Where the scenario's hosts keep their state: SQLite (core) or PostgreSQL (postgres).</summary>
+    public BenchStore Store { get; }
 
     /// <summary>Reduced sizes: the whole suite in under a minute.</summary>
     public bool Quick { get; }

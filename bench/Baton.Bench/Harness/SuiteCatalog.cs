@@ -1,5 +1,6 @@
 using Baton.Bench.Core;
 using Baton.Bench.Crawler;
+using Baton.Bench.Postgres;
 
 namespace Baton.Bench.Harness;
 
@@ -11,6 +12,7 @@ internal static class SuiteCatalog
         new CoreSuite(),
         new CrawlerSuite(),
         new Flow.FlowSuite(),
+        new PostgresSuite(),
     ];
 
     public static ISuite? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -28,6 +28,7 @@ internal sealed class SuiteRunner
             return 2;
         }
 
+        await using var shared = await suite.PrepareAsync(_args);
         if (_args.Child)
         {
             // Started by a parent runner for one scenario: it reports the progress around it.
@@ -76,7 +77,7 @@ internal sealed class SuiteRunner
     {
         try
         {
-            await scenario.RunAsync(new ScenarioContext(suite.Name, scenario.Name, _args, _figures));
+            await scenario.RunAsync(new ScenarioContext(suite.Name, scenario.Name, _args, _figures, suite.Store()));
             return true;
         }
         catch (Exception e)

@@ -28,6 +28,9 @@ internal static class HangfirePeer
     /// <summary>Label of the SQLite peer in the figures.</summary>
     public const string Sqlite = "hangfire-sqlite";
 
+    /// <summary>Label of the PostgreSQL peer in the figures (Hangfire.PostgreSql).</summary>
+    public const string Postgres = "hangfire-postgresql";
+
     /// <summary>
     /// Worker counts chosen by a sweep on this machine (docs/benchmarks.md): with 2 cores, Hangfire is fastest
     /// with few workers on both storages; its default (5 per core) is slower on both.
@@ -41,7 +44,7 @@ internal static class HangfirePeer
     /// Runs the peer on <paramref name="count"/> jobs; with <paramref name="maxSeconds"/>, enqueueing stops when
     /// that time has passed and the result counts the jobs enqueued until then.
     /// </summary>
-    public static async Task<HangfireResult> RunAsync(ScenarioContext context, string storage, int count, int workers, int warmup, double? maxSeconds = null)
+    public static async Task<HangfireResult> RunAsync(ScenarioContext context, string storage, int count, int workers, int warmup, double? maxSeconds = null, string? connection = null)
     {
         var (fileName, prefix) = Command();
         context.Log($"hangfire/{storage}: {count} jobs, {workers} workers (warm-up {warmup})");
@@ -54,6 +57,7 @@ internal static class HangfirePeer
             "--warmup", warmup.ToString(CultureInfo.InvariantCulture),
             "--poll-ms", "10",
             .. (maxSeconds is { } budget ? new[] { "--max-seconds", budget.ToString(CultureInfo.InvariantCulture) } : []),
+            .. (connection is not null ? new[] { "--connection", connection } : []),
         ];
         HangfireResult? result = null;
         var exitCode = await ChildProcess.RunAsync(fileName, arguments, line =>

@@ -39,8 +39,31 @@ internal sealed class ProfiledStore(IBatonStore inner, StoreProfile profile) : I
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
-    private sealed class ProfiledWriter(IStoreWriter inner, StoreProfile profile) : IStoreWriter
+    /// <summary>
+    /// Pipelined when the real writer is (the commands of a batch applied together, timed as one
+    /// <see cref="StoreCall.Together"/>); otherwise it applies them one after another, as the writer loop would.
+    /// </summary>
+    private sealed class ProfiledWriter(IStoreWriter inner, StoreProfile profile) : IPipelinedStoreWriter
     {
+        public async ValueTask ApplyTogetherAsync(IReadOnlyList<Func<ValueTask>> commands, CancellationToken cancellationToken)
+        {
+            var started = Stopwatch.GetTimestamp();
+            if (inner is IPipelinedStoreWriter pipelined)
+            {
+                profile.Pipelined = true;
+                await pipelined.ApplyTogetherAsync(commands, cancellationToken);
+            }
+            else
+            {
+                foreach (var command in commands)
+                {
+                    await command();
+                }
+            }
+
+            profile.Record(StoreCall.Together, started);
+        }
+
         public async ValueTask BeginAsync(CancellationToken cancellationToken)
         {
             var started = Stopwatch.GetTimestamp();

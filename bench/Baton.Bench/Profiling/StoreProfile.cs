@@ -22,6 +22,12 @@ internal sealed class StoreProfile
     private long _claimed;
     private long _emptyClaims;
 
+    /// <summary>
+    /// True once the writer applied a batch's commands together (pipelined): their timings then overlap inside
+    /// <see cref="StoreCall.Together"/>, which counts as the writer's busy time instead of them.
+    /// </summary>
+    public bool Pipelined { get; set; }
+
     /// <summary>Replaces the registered <see cref="IBatonStore"/> with a timing wrapper around it.</summary>
     public static StoreProfile Install(BatonBuilder baton)
     {
@@ -59,9 +65,15 @@ internal sealed class StoreProfile
             }
 
             var time = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks[(int)call]));
-            busy += call == StoreCall.IngestPlan ? TimeSpan.Zero : time;
+            var inside = call == StoreCall.IngestPlan || (Pipelined && call is not (StoreCall.Begin or StoreCall.Commit or StoreCall.Rollback or StoreCall.Together));
+            busy += inside ? TimeSpan.Zero : time;
             text.AppendLine(
-                $"    {(call == StoreCall.IngestPlan ? " (plan)" : call.ToString()),-12} {n,7} {time.TotalMilliseconds,12:F1} {time.TotalMicroseconds / n,10:F1} {time.TotalMicroseconds / Math.Max(1, units),9:F1} {100 * time / wall,10:F1} {Stopwatch.GetElapsedTime(0, _maxTicks[(int)call]).TotalMilliseconds,9:F1} {_slowCalls[(int)call],13}");
+                $"    {(call == StoreCall.IngestPlan ? " (plan)" : inside ? " " + call : call.ToString()),-12} {n,7} {time.TotalMilliseconds,12:F1} {time.TotalMicroseconds / n,10:F1} {time.TotalMicroseconds / Math.Max(1, units),9:F1} {100 * time / wall,10:F1} {Stopwatch.GetElapsedTime(0, _maxTicks[(int)call]).TotalMilliseconds,9:F1} {_slowCalls[(int)call],13}");
+        }
+
+        if (Pipelined)
+        {
+            text.AppendLine("    (pipelined: the indented calls overlap inside Together, the time to apply a batch's commands together)");
         }
 
         text.AppendLine($"    writer busy {busy.TotalMilliseconds:F0} ms = {100 * busy / wall:F1} % of wall, {busy.TotalMicroseconds / Math.Max(1, units):F1} us per {unit}");
@@ -91,7 +103,7 @@ internal sealed class StoreProfile
             case StoreCall.Begin:
                 Interlocked.Increment(ref _transactions);
                 break;
-            case StoreCall.Commit or StoreCall.Rollback or StoreCall.IngestPlan:
+            case StoreCall.Commit or StoreCall.Rollback or StoreCall.IngestPlan or StoreCall.Together:
                 break;
             default:
                 Interlocked.Increment(ref _commandsInTransactions);
@@ -128,4 +140,7 @@ internal enum StoreCall
     Cancel,
     Commit,
     Rollback,
+
+    /// <summary>A batch's commands applied together by a pipelined writer (the calls inside overlap).</summary>
+    Together,
 }

@@ -200,9 +200,16 @@ internal sealed partial class RunWriter : IAsyncDisposable
         try
         {
             await writer.BeginAsync(CancellationToken.None).ConfigureAwait(false);
-            foreach (var op in ops)
+            if (writer is IPipelinedStoreWriter pipelined && ops.Count > 1)
             {
-                await op.ApplyAsync(writer).ConfigureAwait(false);
+                await ApplyPipelinedAsync(writer, pipelined, ops).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var op in ops)
+                {
+                    await op.ApplyAsync(writer).ConfigureAwait(false);
+                }
             }
 
             await writer.CommitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -223,9 +230,50 @@ internal sealed partial class RunWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The store sends the statements of consecutive commands that may interleave in as few round trips as it can. A
+    /// command that reads state and writes back what it decided (a claim, an ingest with flow rules, a resource
+    /// request) goes alone, in batch order: interleaved with another command on the same key, both would decide on
+    /// the same stale read.
+    /// </summary>
+    private static async ValueTask ApplyPipelinedAsync(IStoreWriter writer, IPipelinedStoreWriter pipelined, List<WriteOp> ops)
+    {
+        var together = new List<Func<ValueTask>>();
+        foreach (var op in ops)
+        {
+            if (op.MayInterleave)
+            {
+                together.Add(() => op.ApplyAsync(writer));
+                continue;
+            }
+
+            await FlushAsync().ConfigureAwait(false);
+            await op.ApplyAsync(writer).ConfigureAwait(false);
+        }
+
+        await FlushAsync().ConfigureAwait(false);
+
+        async ValueTask FlushAsync()
+        {
+            if (together.Count == 1)
+            {
+                await together[0]().ConfigureAwait(false);
+            }
+            else if (together.Count > 1)
+            {
+                await pipelined.ApplyTogetherAsync([.. together], CancellationToken.None).ConfigureAwait(false);
+            }
+
+            together.Clear();
+        }
+    }
+
     private abstract class WriteOp
     {
         public abstract ValueTask ApplyAsync(IStoreWriter writer);
+
+        /// <summary>True when the command only writes its own run's rows, so its statements may interleave with others'.</summary>
+        public abstract bool MayInterleave { get; }
 
         /// <summary>Completes the waiter; true when the committed command may have made work due.</summary>
         public abstract bool Complete();
@@ -243,6 +291,8 @@ internal sealed partial class RunWriter : IAsyncDisposable
         private TResult? _result;
 
         public Task<TResult> Task => _completion.Task;
+
+        public override bool MayInterleave => command is not (IngestCommand or ClaimCommand or ResourceCommand or CommitStepCommand { Events: not null });
 
         public override async ValueTask ApplyAsync(IStoreWriter writer)
         {

@@ -32,6 +32,7 @@ internal static class CrawlerFunctions
             .AddFunction<CaptureFunction>(CrawlerEvents.CaptureFunction, f => f
                 .Name("Capture listings")
                 .OnEvent(CrawlerEvents.CaptureRequested)
+                .Concurrency(options.CapturesPerMarketplace, key: "event.data.marketplace")
                 .Retry(retry))
             .AddFunction<EnrichFunction>(CrawlerEvents.EnrichFunction, f => f
                 .Name("Enrich listings")

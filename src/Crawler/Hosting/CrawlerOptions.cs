@@ -24,6 +24,9 @@ internal sealed class CrawlerOptions
     /// <summary>Time zone of <see cref="RefreshCron"/>. Default is UTC.</summary>
     public string RefreshTimeZone { get; set; } = "UTC";
 
+    /// <summary>Captures running at once on one marketplace, across every node. Default is 2.</summary>
+    public int CapturesPerMarketplace { get; set; } = 2;
+
     /// <summary>
     /// Quiet period before a watchlist is analysed: each capture of it that completes restarts the period, so its
     /// marketplaces' captures end in one analysis (at the latest five periods after the first). Default is 10 seconds.
@@ -66,6 +69,11 @@ internal sealed class CrawlerOptions
         if (PageSize is < 1 or > 200)
         {
             throw new ArgumentException("Crawler:PageSize must be 1 to 200", nameof(PageSize));
+        }
+
+        if (CapturesPerMarketplace < 1)
+        {
+            throw new ArgumentException("Crawler:CapturesPerMarketplace must be at least 1", nameof(CapturesPerMarketplace));
         }
 
         if (AnalyzeDebounce <= TimeSpan.Zero)
