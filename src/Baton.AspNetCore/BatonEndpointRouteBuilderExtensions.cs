@@ -17,7 +17,7 @@ public static class BatonEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps, under <paramref name="prefix"/> (default: the root): <c>POST /e/{eventKey}</c> (event ingest),
     /// <c>/api/v1/...</c> (REST API), <c>GET /api/v1/stream</c> (live changes as Server-Sent Events),
-    /// <c>GET /api/v1/openapi.json</c> and <c>GET /metrics</c> (Prometheus). Requires <c>AddBaton()</c> and
+    /// <c>GET /api/v1/openapi/baton.json</c> and <c>GET /metrics</c> (Prometheus). Requires <c>AddBaton()</c> and
     /// <c>AddBatonApi()</c>. Local-only unless <see cref="BatonApiOptions.AllowRemoteAccess"/> is set.
     /// </summary>
     public static RouteGroupBuilder MapBaton(this IEndpointRouteBuilder endpoints, string prefix = "")
@@ -44,7 +44,7 @@ public static class BatonEndpointRouteBuilderExtensions
             .WithName("Stream").WithTags("Live")
             .WithSummary("Server-Sent Events: 'run' and 'step' changes committed by this process. Query: run, function.")
             .Produces(200, contentType: "text/event-stream");
-        api.MapOpenApi("/openapi.json").ExcludeFromDescription();
+        api.MapOpenApi("/openapi/{documentName}.json").ExcludeFromDescription();
 
         guarded.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), PrometheusMetrics.ContentType))
             .WithName("Metrics").WithTags("Metrics").Produces(200, contentType: "text/plain");
