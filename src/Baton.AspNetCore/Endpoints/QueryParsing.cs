@@ -7,6 +7,8 @@ internal static class QueryParsing
 {
     public const int MaxLimit = 1000;
 
+    public const int MaxText = 200;
+
     /// <summary>A query parameter with a bad value.</summary>
     public sealed class BadQueryException(string message) : Exception(message);
 
@@ -19,6 +21,7 @@ internal static class QueryParsing
             Statuses = Statuses(query),
             CreatedFrom = from,
             CreatedTo = to,
+            Text = SearchText(query),
             Limit = Limit(query),
             Cursor = RunCursor(query),
         };
@@ -83,6 +86,17 @@ internal static class QueryParsing
         }
 
         return (from, to);
+    }
+
+    private static string? SearchText(IQueryCollection query)
+    {
+        var text = Text(query, "text");
+        if (text is not null && text.Length > MaxText)
+        {
+            throw new BadQueryException($"'text' is {text.Length} characters long; the limit is {MaxText}");
+        }
+
+        return text;
     }
 
     private static int Limit(IQueryCollection query)
