@@ -199,3 +199,18 @@ public sealed class ReadApiTests
         Assert.Contains("/api/v1/events", paths);
     }
 }
+
+public sealed class RunIdBoundTests
+{
+    [Fact]
+    public void FirstIdAt_SortsBelowEveryRunIdOfThatMillisecondAndAboveEarlierOnes()
+    {
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var bound = Endpoints.QueryParsing.FirstIdAt(at);
+
+        Assert.Equal(26, bound.Length);
+        Assert.True(string.CompareOrdinal(bound, Endpoints.QueryParsing.FirstIdAt(at.AddMilliseconds(-1))) > 0);
+        Assert.True(string.CompareOrdinal(bound, Endpoints.QueryParsing.FirstIdAt(at.AddMilliseconds(1))) < 0);
+        Assert.Equal(new string('0', 26), Endpoints.QueryParsing.FirstIdAt(DateTimeOffset.UnixEpoch));
+    }
+}
