@@ -35,6 +35,9 @@ builder.Services.AddCrawler(settings);
 builder.Services.AddBaton()
     .UseCrawlerStorage(settings.Crawler)
     .AddCrawlerFunctions(settings);
+
+// Baton's HTTP API, live stream, metrics and dashboard (loopback-only unless configured under Baton:Api).
+builder.Services.AddBatonApi(o => builder.Configuration.GetSection("Baton:Api").Bind(o));
 if (simulator is not null && settings.Crawler.DemoWatchlists)
 {
     builder.Services.AddHostedService<DemoSeeder>();
@@ -44,6 +47,7 @@ var app = builder.Build();
 await using var disposeApp = app.ConfigureAwait(false);
 app.MapGet("/", () => Results.Redirect("/crawler"));
 app.MapCrawler();
+app.MapBaton();
 if (simulator is not null)
 {
     Log.SimulatorStarted(app.Logger, simulator.BaseUrl);

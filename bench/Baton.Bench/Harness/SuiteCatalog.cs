@@ -13,6 +13,7 @@ internal static class SuiteCatalog
         new CrawlerSuite(),
         new Flow.FlowSuite(),
         new PostgresSuite(),
+        new Api.ApiSuite(),
     ];
 
     public static ISuite? Find(string name) => All.FirstOrDefault(s => s.Name == name);

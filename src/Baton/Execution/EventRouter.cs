@@ -17,11 +17,13 @@ internal sealed class EventRouter : IIngestPlanner
 {
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
     private readonly FunctionRegistry _registry;
+    private readonly FunctionPauses _pauses;
     private readonly ConcurrentDictionary<string, BatonExpression?> _conditions = new(StringComparer.Ordinal);
 
-    public EventRouter(FunctionRegistry registry)
+    public EventRouter(FunctionRegistry registry, FunctionPauses pauses)
     {
         _registry = registry;
+        _pauses = pauses;
     }
 
     public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now)
@@ -36,7 +38,7 @@ internal sealed class EventRouter : IIngestPlanner
             foreach (var (function, trigger) in _registry.Match(record.Name))
             {
                 // A function with several matching triggers runs once per event.
-                if (!started.Contains(function.Id) && PlanRun(plan, function, trigger, routed, now))
+                if (!started.Contains(function.Id) && PlanRun(plan, function, trigger, routed, now, _pauses.IsPaused(function.Id)))
                 {
                     started.Add(function.Id);
                 }
@@ -84,8 +86,8 @@ internal sealed class EventRouter : IIngestPlanner
 
     public static string TriggerJson(EventRecord record) => "[" + EventJson(record) + "]";
 
-    /// <returns>True when a run was planned.</returns>
-    private static bool PlanRun(IngestPlan plan, FunctionDefinition function, CompiledEventTrigger trigger, RoutedEvent routed, DateTimeOffset now)
+    /// <returns>True when a run was planned (or, for a paused function, the skip that stands for it was recorded).</returns>
+    private static bool PlanRun(IngestPlan plan, FunctionDefinition function, CompiledEventTrigger trigger, RoutedEvent routed, DateTimeOffset now, bool paused)
     {
         var record = routed.Record;
         try
@@ -99,6 +101,13 @@ internal sealed class EventRouter : IIngestPlanner
         {
             plan.Skips.Add((record.Id, function.Id, "filter failed: " + e.Message));
             return false;
+        }
+
+        if (paused)
+        {
+            // Recorded once per event that would have started a run, so that resume can replay exactly those.
+            plan.Skips.Add((record.Id, function.Id, FunctionPauses.PausedReason));
+            return true;
         }
 
         string? key = null;

@@ -46,6 +46,7 @@ public static class BatonServiceCollectionExtensions
         services.TryAddSingleton<IBatonClient>(sp => sp.GetRequiredService<BatonClient>());
         services.TryAddSingleton<IBatonInspector>(sp => sp.GetRequiredService<BatonClient>());
         services.TryAddSingleton(sp => sp.GetRequiredService<BatonEngine>().Changes);
+        services.TryAddSingleton<IBatonOperations>(sp => new Baton.Operations.BatonOperations(sp.GetRequiredService<BatonEngine>()));
         services.TryAddSingleton<BatonWorker>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<BatonWorker>());
         return builder;

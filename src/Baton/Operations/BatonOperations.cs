@@ -1,0 +1,112 @@
+using Baton.Execution;
+using Baton.Functions;
+using Baton.Internal;
+using Baton.Storage;
+
+namespace Baton.Operations;
+
+/// <summary>The in-process <see cref="IBatonOperations"/>.</summary>
+internal sealed class BatonOperations(BatonEngine engine) : IBatonOperations
+{
+    private const int ResumePage = 500;
+
+    public IReadOnlyList<FunctionInfo> ListFunctions()
+        => engine.Registry.All.OrderBy(f => f.Id, StringComparer.Ordinal).Select(Describe).ToArray();
+
+    public FunctionInfo? GetFunction(string functionId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(functionId);
+        return engine.Registry.Find(functionId) is { } function ? Describe(function) : null;
+    }
+
+    public bool PauseFunction(string functionId)
+    {
+        var function = Require(functionId);
+        return engine.Pauses.Pause(function.Id, engine.Time.GetUtcNow());
+    }
+
+    public async Task<ResumeResult> ResumeFunctionAsync(string functionId, bool replaySkipped, CancellationToken cancellationToken = default)
+    {
+        var function = Require(functionId);
+        if (!engine.Pauses.Resume(function.Id, out var pausedAt))
+        {
+            return new ResumeResult(false, []);
+        }
+
+        if (!replaySkipped)
+        {
+            return new ResumeResult(true, []);
+        }
+
+        await engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        var skipped = new List<BatonEvent>();
+        string? cursor = null;
+        do
+        {
+            var page = await engine.Store.ListEventsAsync(new EventQuery { ReceivedFrom = pausedAt, Limit = ResumePage, Cursor = cursor }, cancellationToken).ConfigureAwait(false);
+            skipped.AddRange(page.Items
+                .Where(e => e.Skips.Any(s => s.FunctionId == function.Id && s.Reason == FunctionPauses.PausedReason))
+                .Select(e => e.Event));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        // Pages come newest first; start the oldest skipped event first.
+        skipped.Reverse();
+        var runIds = skipped.Count == 0 ? [] : await StartRunsAsync(function, skipped).ConfigureAwait(false);
+        return new ResumeResult(true, runIds);
+    }
+
+    public async Task<string> ReplayRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        await engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        var run = await engine.Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new RunNotFoundException(runId);
+        var function = Require(run.FunctionId);
+        if (engine.Pauses.IsPaused(function.Id))
+        {
+            throw new FunctionPausedException(function.Id);
+        }
+
+        if (run.Events.Count == 0)
+        {
+            throw new RunNotReplayableException(runId, "it has no trigger event");
+        }
+
+        var ids = await StartRunsAsync(function, [run.Events[0]]).ConfigureAwait(false);
+        return ids[0];
+    }
+
+    /// <summary>Stores a copy of each event under a new <c>replay-</c> id with one planned run of <paramref name="function"/> each.</summary>
+    private async Task<IReadOnlyList<string>> StartRunsAsync(FunctionDefinition function, IReadOnlyList<BatonEvent> events)
+    {
+        var now = engine.Time.GetUtcNow();
+        var records = events.Select(e => new EventRecord("replay-" + Ulid.New(now), e.Name, e.Data.GetRawText(), e.Timestamp)).ToArray();
+        var result = await engine.Writer.IngestAsync(
+            new IngestCommand(records, new SingleRunPlanner(function.Id, function.CancelOns), now, engine.Options.EventDedupeWindow),
+            engine.PublishIngested).ConfigureAwait(false);
+        return result.RunsCreated.Select(r => r.RunId).ToArray();
+    }
+
+    private FunctionDefinition Require(string functionId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(functionId);
+        return engine.Registry.Find(functionId) ?? throw new FunctionNotFoundException(functionId);
+    }
+
+    private FunctionInfo Describe(FunctionDefinition f) => new()
+    {
+        Id = f.Id,
+        Name = f.Name,
+        Events = f.EventTriggers.Select(t => new EventTrigger(t.Event, t.Filter?.Text)).ToArray(),
+        Crons = f.CronTriggers.Select(c => new CronTrigger(c.Schedule, c.Zone.Id)).ToArray(),
+        Retry = f.Retry,
+        StepTimeout = f.StepTimeout,
+        StartTimeout = f.StartTimeout,
+        FinishTimeout = f.FinishTimeout,
+        Idempotency = f.Idempotency?.Text,
+        CancelOn = f.CancelOns.Select(c => new CancelOn(c.Event, null, c.Condition.Text, c.Window)).ToArray(),
+        FailureHandlerId = f.FailureHandler?.Id,
+        PausedAt = engine.Pauses.PausedAt(f.Id),
+    };
+}

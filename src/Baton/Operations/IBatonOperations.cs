@@ -1,0 +1,41 @@
+namespace Baton;
+
+/// <summary>
+/// Operator actions beyond sending events and cancelling one run: describe functions, pause and resume them,
+/// and replay runs. The HTTP API is built on it.
+/// </summary>
+public interface IBatonOperations
+{
+    /// <summary>Every registered function (failure handlers included), ordered by id.</summary>
+    IReadOnlyList<FunctionInfo> ListFunctions();
+
+    /// <summary>One function, or null when no function has this id.</summary>
+    FunctionInfo? GetFunction(string functionId);
+
+    /// <summary>
+    /// Pauses a function: its events are still stored, but they start no runs (each is recorded as a skip with
+    /// the reason <see cref="FunctionPauses.PausedReason"/>). Runs already created carry on. Returns false when it
+    /// was already paused; throws <see cref="FunctionNotFoundException"/> for an unknown id.
+    /// </summary>
+    bool PauseFunction(string functionId);
+
+    /// <summary>
+    /// Resumes a paused function. With <paramref name="replaySkipped"/>, every event the function skipped while
+    /// paused starts a run now (oldest first). Returns what happened; throws <see cref="FunctionNotFoundException"/>
+    /// for an unknown id.
+    /// </summary>
+    Task<ResumeResult> ResumeFunctionAsync(string functionId, bool replaySkipped, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts a new run of the same function with the same trigger event (stored as a new event whose id starts with
+    /// <c>replay-</c>, so it shows in the event list with the run it created). Returns the new run's id. Throws
+    /// <see cref="RunNotFoundException"/> for an unknown run, <see cref="FunctionNotFoundException"/> when its function
+    /// is no longer registered, <see cref="FunctionPausedException"/> when the function is paused and <see cref="RunNotReplayableException"/> when the run has no trigger event.
+    /// </summary>
+    Task<string> ReplayRunAsync(string runId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Outcome of <see cref="IBatonOperations.ResumeFunctionAsync"/>.</summary>
+/// <param name="WasPaused">False when the function was not paused (nothing changed).</param>
+/// <param name="ReplayedRunIds">Runs started for events skipped while paused.</param>
+public sealed record ResumeResult(bool WasPaused, IReadOnlyList<string> ReplayedRunIds);
