@@ -34,8 +34,12 @@ internal static class DashboardEndpoints
             .Produces<StatsView>().Produces<ApiError>(400);
 
         var dashboard = root.MapGroup("/dashboard").ExcludeFromDescription();
-        dashboard.MapGet("", (HttpContext context) => Results.Redirect(context.Request.PathBase + context.Request.Path + "/"));
-        dashboard.MapGet("/{**path}", (HttpContext context, string? path) => Serve(context, options, string.IsNullOrEmpty(path) ? "index.html" : path));
+
+        // Routing matches "/dashboard" and "/dashboard/" alike; the pages need the slash so their relative URLs resolve.
+        dashboard.MapGet("", (HttpContext context) => context.Request.Path.Value?.EndsWith('/') == true
+            ? Serve(context, options, "index.html")
+            : Results.Redirect(context.Request.PathBase + context.Request.Path + "/" + context.Request.QueryString));
+        dashboard.MapGet("/{**path}", (HttpContext context, string? path) => Serve(context, options, string.IsNullOrEmpty(path?.Trim('/')) ? "index.html" : path.TrimStart('/')));
     }
 
     private static IResult Serve(HttpContext context, BatonApiOptions options, string path)

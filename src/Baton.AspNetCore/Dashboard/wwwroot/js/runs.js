@@ -106,13 +106,15 @@ export async function render(page, _, params) {
           progressBar({ done: state.started + state.failed.length, total: state.total || 1 }));
       };
       show();
-      // Follow the job as the stream reports the runs it starts.
-      const unfollow = onChange(debounce(async () => {
+      // Follow the job as the stream reports the runs it starts; read it once more after subscribing, since the
+      // first runs may have started before this page saw the job's id.
+      const refresh = async () => {
         state = await api(`replays/${state.id}`);
         show();
         if (state.done) unfollow();
-      }, 200));
-      if (state.done) unfollow();
+      };
+      const unfollow = onChange(debounce(() => refresh().catch((e) => toast(e.message, true)), 200));
+      if (state.done) unfollow(); else await refresh();
     } catch (e) {
       toast(e.message, true);
     }
