@@ -43,6 +43,11 @@ export function lineChart({ title, labels, series, unit = '', testid }) {
       pen = true;
     });
     if (d) svg.append(s('path', { class: `series-${line.color ?? index}`, d }));
+    // A value with no neighbour draws no line: mark it with a dot.
+    line.values.forEach((v, i) => {
+      const alone = (line.values[i - 1] ?? null) === null && (line.values[i + 1] ?? null) === null;
+      if (v !== null && v !== undefined && alone) svg.append(s('circle', { class: `series-${line.color ?? index}`, cx: x(i), cy: y(v), r: 2.5 }));
+    });
   });
   const total = (line) => line.values.reduce((a, v) => a + (v || 0), 0);
   return h('div', { class: 'panel chart', 'data-testid': testid },

@@ -19,7 +19,7 @@ export async function render(page, runId) {
       return;
     }
     const { run, steps, events } = detail;
-    head.replaceChildren(
+    head.replaceChildren(h('div', {},
       h('h1', {}, h('span', { class: 'mono' }, run.id), statusBadge(run.status),
         h('span', { class: 'actions' },
           unfinished.has(run.status) ? h('button', { type: 'button', 'data-testid': 'cancel-run', onclick: () => cancel(run) }, 'Cancel…') : null,
@@ -34,8 +34,8 @@ export async function render(page, runId) {
         run.cancelReason ? [h('dt', {}, 'Cancel reason'), h('dd', {}, run.cancelReason)] : null,
         run.attempt ? [h('dt', {}, 'Failures outside steps'), h('dd', {}, run.attempt)] : null)),
       run.error ? h('div', { class: 'panel', 'data-testid': 'run-error' }, h('h2', { class: 'error' }, `${run.error.type}: ${run.error.message}`),
-        run.error.stackTrace ? h('pre', {}, run.error.stackTrace) : null) : null,
-      run.output !== null && run.output !== undefined ? h('div', { class: 'panel' }, h('h2', {}, 'Output'), json(run.output)) : null);
+        run.error.stackTrace ? h('details', {}, h('summary', { class: 'muted' }, 'Stack trace'), h('pre', {}, run.error.stackTrace)) : null) : null,
+      run.output !== null && run.output !== undefined ? h('div', { class: 'panel' }, h('h2', {}, 'Output'), json(run.output)) : null));
     body.replaceChildren(
       h('div', { class: 'panel waterfall', 'data-testid': 'waterfall' },
         h('h2', {}, `Steps (${steps.length})`),
