@@ -127,6 +127,13 @@ internal sealed partial class PostgresStore
                 where.Append(" AND created_at < $").Append(command.Parameters.Count);
             }
 
+            if (query.Text is { Length: > 0 } text)
+            {
+                // ILIKE folds every letter's case, SQLite's LIKE only ASCII's: the documented contract is ASCII case.
+                command.Parameters.AddWithValue(StoreText.ContainsPattern(text));
+                where.Append(" AND trigger ILIKE $").Append(command.Parameters.Count).Append(" ESCAPE '\\'");
+            }
+
             if (query.Cursor is not null)
             {
                 command.Parameters.AddWithValue(query.Cursor);

@@ -112,6 +112,12 @@ internal sealed partial class SqliteStore
                 command.Parameters.AddWithValue("$to", Db.Ms(to));
             }
 
+            if (query.Text is { Length: > 0 } text)
+            {
+                where.Append(" AND trigger LIKE $text ESCAPE '\\'");
+                command.Parameters.AddWithValue("$text", Storage.StoreText.ContainsPattern(text));
+            }
+
             if (query.Cursor is not null)
             {
                 where.Append(" AND id < $cursor");

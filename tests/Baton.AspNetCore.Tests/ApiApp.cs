@@ -66,6 +66,7 @@ public sealed class ApiApp : IAsyncDisposable
 
     /// <summary>
     /// <c>greet</c> (test/greet): steps <c>a</c>, <c>b</c>, returns the name. <c>fail</c> (test/fail): fails at once.
+    /// <c>flaky</c> (test/flaky): fails when <c>data.fail</c> is true.
     /// <c>sleepy</c> (test/sleep): sleeps an hour in step <c>nap</c>.
     /// </summary>
     public static void AddTestFunctions(BatonBuilder baton)
@@ -77,6 +78,8 @@ public sealed class ApiApp : IAsyncDisposable
             return "hello " + (ctx.Event.Data.TryGetProperty("name", out var name) ? name.GetString() : "?") + " " + b;
         });
         baton.AddFunction<JsonElement>("fail", f => f.OnEvent("test/fail").Retries(0), _ => throw new NonRetriableException("boom"));
+        baton.AddFunction<JsonElement>("flaky", f => f.OnEvent("test/flaky").Retries(0), ctx =>
+            ctx.Event.Data.TryGetProperty("fail", out var fail) && fail.GetBoolean() ? throw new NonRetriableException("flaked") : Task.CompletedTask);
         baton.AddFunction<JsonElement>("sleepy", f => f.OnEvent("test/sleep"), async ctx => await ctx.Step.Sleep("nap", TimeSpan.FromHours(1)));
     }
 

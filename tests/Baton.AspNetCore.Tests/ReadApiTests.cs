@@ -13,7 +13,7 @@ public sealed class ReadApiTests
         var list = await app.GetJsonAsync("/api/v1/functions");
         var greet = await app.GetJsonAsync("/api/v1/functions/greet");
 
-        Assert.Equal(["fail", "greet", "sleepy"], list.GetProperty("items").EnumerateArray().Select(f => f.GetProperty("id").GetString()));
+        Assert.Equal(["fail", "flaky", "greet", "sleepy"], list.GetProperty("items").EnumerateArray().Select(f => f.GetProperty("id").GetString()));
         Assert.Equal("test/greet", greet.GetProperty("triggers")[0].GetProperty("event").GetString());
         Assert.False(greet.GetProperty("paused").GetBoolean());
         Assert.Equal(JsonValueKind.Object, greet.GetProperty("flow").ValueKind);
@@ -125,15 +125,43 @@ public sealed class ReadApiTests
     [InlineData("/api/v1/runs?cursor=%27%3B--", "is not a run cursor")]
     [InlineData("/api/v1/runs?function=a&function=b", "given 2 times")]
     [InlineData("/api/v1/events?cursor=abc", "is not an event cursor")]
+    [InlineData("/api/v1/runs?text=", "", true)]
     [InlineData("/api/v1/events?to=soon", "'to' is not an ISO 8601 time")]
-    public async Task List_InvalidFilter_Answers400WithMessage(string path, string message)
+    public async Task List_InvalidFilter_Answers400WithMessage(string path, string message, bool valid = false)
     {
+        if (valid)
+        {
+            // An empty value means "no filter", not an error.
+            await using var ok = await ApiApp.StartAsync();
+            Assert.Equal(JsonValueKind.Array, (await ok.GetJsonAsync(path)).GetProperty("items").ValueKind);
+            Assert.Empty(message);
+            return;
+        }
+
+
         await using var app = await ApiApp.StartAsync();
 
         using var response = await app.Http.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Runs_TextFilter_FindsRunsByEventData()
+    {
+        await using var app = await ApiApp.StartAsync();
+        var ids = await app.IngestAsync(new { name = "test/sleep", data = new { sku = "SKU-42_x" } }, new { name = "test/sleep", data = new { sku = "SKU-7" } });
+        var wanted = await app.WaitForRunOfEventAsync(ids[0], r => r.Status == RunStatus.Sleeping);
+        await app.WaitForRunOfEventAsync(ids[1], r => r.Status == RunStatus.Sleeping);
+
+        var found = await app.GetJsonAsync("/api/v1/runs?text=sku-42_");
+        var wildcard = await app.GetJsonAsync("/api/v1/runs?text=SKU-4%25");
+        using var tooLong = await app.Http.GetAsync(new Uri("/api/v1/runs?text=" + new string('a', 201), UriKind.Relative));
+
+        Assert.Equal([wanted.Id], found.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        Assert.Equal(0, wildcard.GetProperty("items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
     }
 
     [Fact]
@@ -169,5 +197,20 @@ public sealed class ReadApiTests
         Assert.Contains("/api/v1/runs/bulk-replay", paths);
         Assert.Contains("/api/v1/functions/{id}/pause", paths);
         Assert.Contains("/api/v1/events", paths);
+    }
+}
+
+public sealed class RunIdBoundTests
+{
+    [Fact]
+    public void FirstIdAt_SortsBelowEveryRunIdOfThatMillisecondAndAboveEarlierOnes()
+    {
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var bound = Endpoints.QueryParsing.FirstIdAt(at);
+
+        Assert.Equal(26, bound.Length);
+        Assert.True(string.CompareOrdinal(bound, Endpoints.QueryParsing.FirstIdAt(at.AddMilliseconds(-1))) > 0);
+        Assert.True(string.CompareOrdinal(bound, Endpoints.QueryParsing.FirstIdAt(at.AddMilliseconds(1))) < 0);
+        Assert.Equal(new string('0', 26), Endpoints.QueryParsing.FirstIdAt(DateTimeOffset.UnixEpoch));
     }
 }

@@ -8,6 +8,7 @@ internal static class SuiteCatalog
     public static IReadOnlyList<ISuite> All { get; } =
     [
         new CoreSuite(),
+        new Api.ApiSuite(),
     ];
 
     public static ISuite? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -24,7 +24,7 @@ internal static class ApiEndpoints
                 return Json(new PageView<RunView>(page.Items.Select(RunView.From).ToArray(), page.NextCursor));
             }))
             .WithName("ListRuns").WithTags("Runs")
-            .WithSummary("Runs, newest first. Query: function, status (comma-separated), from, to (ISO 8601, creation time), limit (1-1000, default 50), cursor.")
+            .WithSummary("Runs, newest first. Query: function, status (comma-separated), from, to (ISO 8601, creation time), text (in the trigger event), limit (1-1000, default 50), cursor.")
             .Produces<PageView<RunView>>().Produces<ApiError>(400);
 
         api.MapGet("/runs/{id}", (string id, HttpContext context, IBatonInspector inspector) => Guard(async () =>

@@ -7,20 +7,35 @@ internal static class QueryParsing
 {
     public const int MaxLimit = 1000;
 
+    public const int MaxText = 200;
+
     /// <summary>A query parameter with a bad value.</summary>
     public sealed class BadQueryException(string message) : Exception(message);
 
     public static RunQuery RunQuery(IQueryCollection query)
     {
         var (from, to) = Range(query);
+        var cursor = RunCursor(query);
+        if (to is { } end)
+        {
+            // Run ids sort by creation time (ULIDs): a run created before 'to' has an id below the first possible id of
+            // 'to', so the scan can start there instead of at the newest run (which matters for a window far back).
+            var bound = FirstIdAt(end);
+            if (cursor is null || string.CompareOrdinal(cursor, bound) > 0)
+            {
+                cursor = bound;
+            }
+        }
+
         return new RunQuery
         {
             FunctionId = Text(query, "function"),
             Statuses = Statuses(query),
             CreatedFrom = from,
             CreatedTo = to,
+            Text = SearchText(query),
             Limit = Limit(query),
-            Cursor = RunCursor(query),
+            Cursor = cursor,
         };
     }
 
@@ -83,6 +98,33 @@ internal static class QueryParsing
         }
 
         return (from, to);
+    }
+
+    /// <summary>The smallest run id (ULID: 48-bit milliseconds, then 80 random bits, Crockford base32) made at <paramref name="time"/>.</summary>
+    internal static string FirstIdAt(DateTimeOffset time)
+    {
+        const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        var ms = (ulong)Math.Max(0, time.ToUnixTimeMilliseconds());
+        var id = new char[26];
+        for (var i = 9; i >= 0; i--)
+        {
+            id[i] = alphabet[(int)(ms & 31)];
+            ms >>= 5;
+        }
+
+        Array.Fill(id, '0', 10, 16);
+        return new string(id);
+    }
+
+    private static string? SearchText(IQueryCollection query)
+    {
+        var text = Text(query, "text");
+        if (text is not null && text.Length > MaxText)
+        {
+            throw new BadQueryException($"'text' is {text.Length} characters long; the limit is {MaxText}");
+        }
+
+        return text;
     }
 
     private static int Limit(IQueryCollection query)

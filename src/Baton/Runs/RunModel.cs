@@ -213,6 +213,12 @@ public sealed record RunQuery
     /// <summary>Only runs created before this time.</summary>
     public DateTimeOffset? CreatedTo { get; init; }
 
+    /// <summary>
+    /// Only runs whose trigger event (its name, id or JSON data) contains this text, ignoring ASCII case. A scan of the
+    /// runs newest first until a page is filled: fast for common text, slower for text that few runs contain.
+    /// </summary>
+    public string? Text { get; init; }
+
     /// <summary>Page size, 1–1000. Default is 50.</summary>
     public int Limit { get; init; } = 50;
 

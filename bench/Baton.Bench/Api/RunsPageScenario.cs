@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Baton.Bench.Harness;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baton.Bench.Api;
+
+/// <summary>
+/// The dashboard's runs page API with 100,000 runs stored (3 functions, 10 % failed): <c>GET /api/v1/runs</c> first
+/// pages (all, by function, by status, by function and status, by time range) and deeper pages through the cursor,
+/// 50 runs a page, one request at a time. Target: p99 ≤ 100 ms.
+/// </summary>
+internal sealed class RunsPageScenario : IScenario
+{
+    public string Name => "runs-page";
+
+    public async Task RunAsync(ScenarioContext context)
+    {
+        var runs = context.Size(100_000, 10_000);
+        var requests = context.Size(1000, 200);
+        await using var host = await ApiHost.StartAsync(context, baton =>
+        {
+            foreach (var function in new[] { "alpha", "beta", "gamma" })
+            {
+                baton.AddFunction<Item>(function, f => f.OnEvent("bench/" + function).Retries(0), ctx =>
+                    ctx.Data.N % 10 == 0 ? throw new NonRetriableException("failed on purpose") : Task.CompletedTask);
+            }
+        });
+
+        var client = host.Services.GetRequiredService<IBatonClient>();
+        var changes = host.Services.GetRequiredService<ChangeFeed>();
+        var finished = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (changes.Subscribe(c =>
+        {
+            if (c is RunChange { Status: RunStatus.Completed or RunStatus.Failed } && Interlocked.Increment(ref finished) == runs)
+            {
+                done.TrySetResult();
+            }
+        }))
+        {
+            var seeding = Stopwatch.StartNew();
+            for (var i = 0; i < runs; i += 1000)
+            {
+                var batch = Enumerable.Range(i, Math.Min(1000, runs - i))
+                    .Select(n => new EventMessage("bench/" + (n % 3 == 0 ? "alpha" : n % 3 == 1 ? "beta" : "gamma"), new Item(n / 3)))
+                    .ToArray();
+                await client.SendAsync(batch);
+            }
+
+            await done.Task.WaitAsync(TimeSpan.FromMinutes(10));
+            context.Log($"seeded {runs} runs in {seeding.Elapsed.TotalSeconds:F1} s");
+        }
+
+        var inspector = host.Services.GetRequiredService<IBatonInspector>();
+        var middle = (await inspector.ListRunsAsync(new RunQuery { Limit = 1, Cursor = null })).Items[0].CreatedAt;
+        var from = Uri.EscapeDataString(middle.AddSeconds(-30).ToString("O"));
+        var to = Uri.EscapeDataString(middle.AddSeconds(-5).ToString("O"));
+        string[] firstPages =
+        [
+            "/api/v1/runs?limit=50",
+            "/api/v1/runs?limit=50&function=beta",
+            "/api/v1/runs?limit=50&status=Failed",
+            "/api/v1/runs?limit=50&function=gamma&status=Failed",
+            "/api/v1/runs?limit=50&status=Completed,Failed",
+            $"/api/v1/runs?limit=50&from={from}&to={to}",
+        ];
+
+        var latencies = new List<double>(requests);
+        var deep = new List<double>();
+        string? cursor = null;
+        for (var r = 0; r < requests; r++)
+        {
+            // Every other request follows the cursor of the previous "all runs" page (a user paging down).
+            var path = r % 2 == 1 && cursor is not null ? "/api/v1/runs?limit=50&cursor=" + cursor : firstPages[(r / 2) % firstPages.Length];
+            var sent = Stopwatch.GetTimestamp();
+            using var response = await host.Http.GetAsync(new Uri(path, UriKind.Relative));
+            var body = await response.Content.ReadAsStreamAsync();
+            using var page = await JsonDocument.ParseAsync(body);
+            var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            response.EnsureSuccessStatusCode();
+            latencies.Add(ms);
+            if (path.Contains("cursor=", StringComparison.Ordinal))
+            {
+                deep.Add(ms);
+            }
+
+            if (path == firstPages[0] || path.Contains("cursor=", StringComparison.Ordinal))
+            {
+                cursor = page.RootElement.GetProperty("nextCursor").GetString();
+            }
+        }
+
+        var all = Percentiles.Of(latencies);
+        context.Log($"{requests} runs-page requests over {runs} runs: {all}");
+        if (deep.Count > 0)
+        {
+            context.Log($"cursor pages: {Percentiles.Of(deep)}");
+        }
+
+        context.Report("runs_stored", runs, "runs");
+        context.Report("page_p50", all.P50, "ms");
+        context.Report("page_p99", all.P99, "ms");
+        context.Report("page_max", all.Max, "ms");
+    }
+
+    private sealed record Item(int N);
+}
