@@ -12,7 +12,7 @@ internal static class CliApp
 
           send <name> [--data JSON] [--id ID] [--ts TIME]   send one event
           send --event JSON | --file PATH                   send an event or an array of events given as JSON ('-' reads stdin)
-          runs list [--function F] [--status S] [--from T] [--to T] [--limit N] [--cursor C] [--json]
+          runs list [--function F] [--status S] [--from T] [--to T] [--text X] [--limit N] [--cursor C] [--json]
           runs show <runId> [--json]                        a run with its steps
           runs tail [--function F] [--run ID] [--count N]   print run and step changes as they happen
           replay --function F --status Failed [--from T] [--to T] [--yes]
@@ -142,6 +142,11 @@ internal static class CliApp
         if (args.Int("limit") is { } limit)
         {
             query += "&limit=" + limit.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (args.Option("text") is { } text)
+        {
+            query += "&text=" + Uri.EscapeDataString(text);
         }
 
         if (args.Option("cursor") is { } cursor)

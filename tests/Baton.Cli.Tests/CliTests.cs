@@ -92,6 +92,21 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task RunsList_TextFilter_KeepsRunsWhoseEventContainsIt()
+    {
+        await using var app = await DashboardApp.StartAsync();
+        var ids = await app.IngestAsync(new { name = "shop/charge", data = new { order = "A-991" } }, new { name = "test/greet" });
+        var charged = await app.WaitForRunOfEventAsync(ids[0], r => r.FinishedAt is not null);
+        var greeted = await app.WaitForRunOfEventAsync(ids[1], r => r.FinishedAt is not null);
+        var cli = new Cli(app.Address);
+
+        Assert.Equal(0, await cli.RunAsync("runs", "list", "--text", "a-991"));
+
+        Assert.Contains(charged.Id, cli.Out.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(greeted.Id, cli.Out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunsShow_PrintsStepsAndError()
     {
         await using var app = await DashboardApp.StartAsync();
