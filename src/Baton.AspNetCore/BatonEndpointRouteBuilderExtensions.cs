@@ -1,5 +1,6 @@
 using Baton;
 using Baton.AspNetCore;
+using Baton.AspNetCore.Dashboard;
 using Baton.AspNetCore.Endpoints;
 using Baton.AspNetCore.Metrics;
 using Baton.AspNetCore.Security;
@@ -17,7 +18,8 @@ public static class BatonEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps, under <paramref name="prefix"/> (default: the root): <c>POST /e/{eventKey}</c> (event ingest),
     /// <c>/api/v1/...</c> (REST API), <c>GET /api/v1/stream</c> (live changes as Server-Sent Events),
-    /// <c>GET /api/v1/openapi/baton.json</c> and <c>GET /metrics</c> (Prometheus). Requires <c>AddBaton()</c> and
+    /// <c>GET /api/v1/openapi/baton.json</c>, <c>GET /metrics</c> (Prometheus) and the dashboard at <c>GET /dashboard/</c>
+    /// (with its chart data, <c>GET /api/v1/stats</c>). Requires <c>AddBaton()</c> and
     /// <c>AddBatonApi()</c>. Local-only unless <see cref="BatonApiOptions.AllowRemoteAccess"/> is set.
     /// </summary>
     public static RouteGroupBuilder MapBaton(this IEndpointRouteBuilder endpoints, string prefix = "")
@@ -39,6 +41,7 @@ public static class BatonEndpointRouteBuilderExtensions
 
         var api = guarded.MapGroup("/api/v1");
         ApiEndpoints.Map(api, options);
+        DashboardEndpoints.Map(root, api, options, endpoints.ServiceProvider);
         api.MapGet("/stream", (HttpContext context, ChangeFeed feed, ILoggerFactory loggers) =>
                 ChangeStream.StreamAsync(context, feed, options, loggers.CreateLogger("Baton.AspNetCore")))
             .WithName("Stream").WithTags("Live")

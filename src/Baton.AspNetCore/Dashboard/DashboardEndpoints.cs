@@ -1,0 +1,70 @@
+using Baton.AspNetCore.Security;
+using Baton.AspNetCore.Views;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Net.Http.Headers;
+
+namespace Baton.AspNetCore.Dashboard;
+
+/// <summary>
+/// Maps the dashboard (<c>{prefix}/dashboard/</c>, files embedded in the assembly) and the chart data it reads
+/// (<c>GET /api/v1/stats</c>). The pages hold no data: every number comes from the API with the API's access rules.
+/// </summary>
+internal static class DashboardEndpoints
+{
+    public static void Map(RouteGroupBuilder root, RouteGroupBuilder api, BatonApiOptions options, IServiceProvider services)
+    {
+        var stats = new ThroughputStats(services.GetRequiredService<TimeProvider>());
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(stats.Dispose);
+
+        api.MapGet("/stats", (HttpContext context) =>
+            {
+                try
+                {
+                    var query = StatsQuery.Parse(context.Request.Query);
+                    return Results.Json(stats.Snapshot(query.FunctionId, query.Minutes), ApiJson.Options);
+                }
+                catch (ArgumentException e)
+                {
+                    return ApiError.Result(StatusCodes.Status400BadRequest, e.Message);
+                }
+            })
+            .WithName("Stats").WithTags("Dashboard")
+            .WithSummary("Per-minute throughput, failures and queue lag seen by this process since it started. Query: function, minutes (1-" + ThroughputStats.MaxMinutes + ", default 60).")
+            .Produces<StatsView>().Produces<ApiError>(400);
+
+        var dashboard = root.MapGroup("/dashboard").ExcludeFromDescription();
+
+        // Routing matches "/dashboard" and "/dashboard/" alike; the pages need the slash so their relative URLs resolve.
+        dashboard.MapGet("", (HttpContext context) => context.Request.Path.Value?.EndsWith('/') == true
+            ? Serve(context, options, "index.html")
+            : Results.Redirect(context.Request.PathBase + context.Request.Path + "/" + context.Request.QueryString));
+        dashboard.MapGet("/{**path}", (HttpContext context, string? path) => Serve(context, options, string.IsNullOrEmpty(path?.Trim('/')) ? "index.html" : path.TrimStart('/')));
+    }
+
+    private static IResult Serve(HttpContext context, BatonApiOptions options, string path)
+    {
+        if (!options.AllowRemoteAccess && !AccessFilters.IsLoopback(context))
+        {
+            return ApiError.Result(StatusCodes.Status403Forbidden, "Baton serves only loopback clients; set AllowRemoteAccess to expose it");
+        }
+
+        if (DashboardAssets.Embedded.Find(path) is not { } asset)
+        {
+            return ApiError.Result(StatusCodes.Status404NotFound, $"no dashboard file '{path}'");
+        }
+
+        var headers = context.Response.GetTypedHeaders();
+        headers.ETag = new EntityTagHeaderValue(asset.ETag);
+
+        // Revalidate every time: the files change whenever the package is upgraded.
+        headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        if (context.Request.Headers.IfNoneMatch.ToString() == asset.ETag)
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return Results.Bytes(asset.Content, asset.ContentType);
+    }
+}
