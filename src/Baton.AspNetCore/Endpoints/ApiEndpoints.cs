@@ -11,12 +11,33 @@ internal static class ApiEndpoints
 
     public static void Map(RouteGroupBuilder api, BatonApiOptions options)
     {
-        api.MapGet("/functions", (IBatonOperations ops) => Json(new PageView<FunctionView>(ops.ListFunctions().Select(FunctionView.From).ToArray(), null)))
+        api.MapGet("/functions", (HttpContext context, IBatonOperations ops, IBatonInspector inspector) => Guard(async () =>
+            {
+                var keys = await inspector.GetFlowKeysAsync(null, context.RequestAborted).ConfigureAwait(false);
+                var pending = await inspector.ListPendingFlowAsync(null, context.RequestAborted).ConfigureAwait(false);
+                var views = ops.ListFunctions()
+                    .Select(f => FunctionView.From(f, [.. keys.Where(k => k.FunctionId == f.Id)], [.. pending.Where(p => p.FunctionId == f.Id)]))
+                    .ToArray();
+                return Json(new PageView<FunctionView>(views, null));
+            }))
             .WithName("ListFunctions").WithTags("Functions").Produces<PageView<FunctionView>>();
 
-        api.MapGet("/functions/{id}", (string id, IBatonOperations ops) => Guard(() =>
-                Task.FromResult(ops.GetFunction(id) is { } f ? Json(FunctionView.From(f)) : NotFound($"no function '{id}'"))))
+        api.MapGet("/functions/{id}", (string id, HttpContext context, IBatonOperations ops, IBatonInspector inspector) => Guard(async () =>
+            {
+                if (ops.GetFunction(id) is not { } f)
+                {
+                    return NotFound($"no function '{id}'");
+                }
+
+                var keys = await inspector.GetFlowKeysAsync(id, context.RequestAborted).ConfigureAwait(false);
+                var pending = await inspector.ListPendingFlowAsync(id, context.RequestAborted).ConfigureAwait(false);
+                return Json(FunctionView.From(f, keys, pending));
+            }))
             .WithName("GetFunction").WithTags("Functions").Produces<FunctionView>().Produces<ApiError>(404);
+
+        api.MapGet("/resources", (HttpContext context, IBatonInspector inspector) => Guard(async () =>
+                Json(await inspector.GetResourcesAsync(context.RequestAborted).ConfigureAwait(false))))
+            .WithName("ListResources").WithTags("Functions").Produces<IReadOnlyList<ResourceInfo>>();
 
         api.MapGet("/runs", (HttpContext context, IBatonInspector inspector) => Guard(async () =>
             {

@@ -42,6 +42,32 @@ public sealed record FunctionView
     /// </summary>
     public required IReadOnlyDictionary<string, object?> Flow { get; init; }
 
+    internal static FunctionView From(FunctionInfo f, IReadOnlyList<FlowKeyInfo> keys, IReadOnlyList<PendingFlowInfo> pending) => From(f) with
+    {
+        Flow = Live(f, keys, pending),
+    };
+
+    private static Dictionary<string, object?> Live(FunctionInfo f, IReadOnlyList<FlowKeyInfo> keys, IReadOnlyList<PendingFlowInfo> pending)
+    {
+        var flow = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, rule) in f.FlowRules)
+        {
+            flow[name] = rule;
+        }
+
+        if (keys.Count > 0)
+        {
+            flow["keys"] = keys.Select(k => new { key = k.Key, running = k.Running, queued = k.Queued, throttledUntil = k.ThrottledUntil }).ToArray();
+        }
+
+        if (pending.Count > 0)
+        {
+            flow["pending"] = pending;
+        }
+
+        return flow;
+    }
+
     internal static FunctionView From(FunctionInfo f) => new()
     {
         Id = f.Id,

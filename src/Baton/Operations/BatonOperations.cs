@@ -108,5 +108,53 @@ internal sealed class BatonOperations(BatonEngine engine) : IBatonOperations
         CancelOn = f.CancelOns.Select(c => new CancelOn(c.Event, null, c.Condition.Text, c.Window)).ToArray(),
         FailureHandlerId = f.FailureHandler?.Id,
         PausedAt = engine.Pauses.PausedAt(f.Id),
+        FlowRules = DescribeFlow(f),
     };
+
+    private static Dictionary<string, object> DescribeFlow(FunctionDefinition f)
+    {
+        var rules = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (f.Flow is { } flow)
+        {
+            if (flow.Concurrency.Count > 0)
+            {
+                rules["concurrency"] = flow.Concurrency.Select(c => new { limit = c.Limit, key = c.Key?.Text, scope = c.Scope.ToString() }).ToArray();
+            }
+
+            if (flow.Throttle is { } t)
+            {
+                rules["throttle"] = new { limit = t.Limit, periodMs = (long)t.Period.TotalMilliseconds, burst = t.Burst, key = t.Key?.Text };
+            }
+
+            if (flow.Priority is { } priority)
+            {
+                rules["priority"] = priority.Text;
+            }
+        }
+
+        if (f.Ingest is { } ingest)
+        {
+            if (ingest.RateLimit is { } r)
+            {
+                rules["rateLimit"] = new { limit = r.Limit, periodMs = (long)r.Period.TotalMilliseconds, key = r.Key.Expression?.Text };
+            }
+
+            if (ingest.Debounce is { } d)
+            {
+                rules["debounce"] = new { periodMs = (long)d.Period.TotalMilliseconds, timeoutMs = (long?)d.Timeout?.TotalMilliseconds, key = d.Key.Expression?.Text };
+            }
+
+            if (ingest.Batch is { } b)
+            {
+                rules["batch"] = new { maxSize = b.MaxSize, timeoutMs = (long)b.Timeout.TotalMilliseconds, key = b.Key.Expression?.Text };
+            }
+
+            if (ingest.Singleton is { } s)
+            {
+                rules["singleton"] = new { mode = s.Mode.ToString(), key = s.Key.Expression?.Text };
+            }
+        }
+
+        return rules;
+    }
 }

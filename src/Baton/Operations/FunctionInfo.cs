@@ -38,4 +38,11 @@ public sealed record FunctionInfo
 
     /// <summary>When the function was paused in this process, or null when it runs.</summary>
     public DateTimeOffset? PausedAt { get; init; }
+
+    /// <summary>
+    /// The flow-control rules the function declares, by rule name (<c>concurrency</c>, <c>throttle</c>, <c>priority</c>,
+    /// <c>rateLimit</c>, <c>debounce</c>, <c>batch</c>, <c>singleton</c>), each with its settings; empty when none.
+    /// Durations are in milliseconds, keys are expressions.
+    /// </summary>
+    public IReadOnlyDictionary<string, object> FlowRules { get; init; } = new Dictionary<string, object>();
 }
