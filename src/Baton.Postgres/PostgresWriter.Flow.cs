@@ -99,20 +99,7 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
         var claimed = new List<ClaimedRun>(runs.Count);
         await _flowLease.Bind(command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), runs.Select(r => r.RunId).ToArray()).QueryAsync(reader =>
         {
-            var id = reader.GetString(0);
-            claimed.Add(new ClaimedRun
-            {
-                RunId = id,
-                FunctionId = reader.GetString(1),
-                TriggerJson = reader.GetString(2),
-                Token = reader.GetInt64(3),
-                Attempt = reader.GetInt32(4),
-                Claims = reader.GetInt32(5),
-                CreatedAt = Pg.Time(reader.GetInt64(6)),
-                StartedAt = Pg.Time(reader.GetInt64(7)),
-                Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), BatonJson.Options),
-                DueAt = Pg.Time(dueAt[id]),
-            });
+            claimed.Add(ReadClaimed(reader, Pg.Time(dueAt[reader.GetString(0)])));
             return 0;
         }).ConfigureAwait(false);
 

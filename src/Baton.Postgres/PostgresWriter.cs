@@ -244,19 +244,7 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
                 return (Run: (ClaimedRun?)null, Next: reader.IsDBNull(10) ? (DateTimeOffset?)null : Pg.Time(reader.GetInt64(10)));
             }
 
-            return (new ClaimedRun
-                {
-                    RunId = reader.GetString(0),
-                    FunctionId = reader.GetString(1),
-                    TriggerJson = reader.GetString(2),
-                    Token = reader.GetInt64(3),
-                    Attempt = reader.GetInt32(4),
-                    Claims = reader.GetInt32(5),
-                    CreatedAt = Pg.Time(reader.GetInt64(6)),
-                    StartedAt = Pg.Time(reader.GetInt64(7)),
-                    Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), BatonJson.Options),
-                    DueAt = Pg.Time(reader.GetInt64(9)),
-                }, null);
+            return (ReadClaimed(reader, Pg.Time(reader.GetInt64(9))), null);
         }).ConfigureAwait(false);
         foreach (var (run, nextDue) in rows)
         {
@@ -549,4 +537,19 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
         _all.Add(command);
         return command;
     }
+
+    /// <summary>A leased run from a row of <c>id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress</c>.</summary>
+    private static ClaimedRun ReadClaimed(NpgsqlDataReader reader, DateTimeOffset? dueAt) => new()
+    {
+        RunId = reader.GetString(0),
+        FunctionId = reader.GetString(1),
+        TriggerJson = reader.GetString(2),
+        Token = reader.GetInt64(3),
+        Attempt = reader.GetInt32(4),
+        Claims = reader.GetInt32(5),
+        CreatedAt = Pg.Time(reader.GetInt64(6)),
+        StartedAt = Pg.Time(reader.GetInt64(7)),
+        Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), BatonJson.Options),
+        DueAt = dueAt,
+    };
 }

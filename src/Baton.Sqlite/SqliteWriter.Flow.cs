@@ -115,19 +115,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
             using var reader = lease.Bind(command.Owner, Db.Ms(command.LeaseUntil), Db.Ms(command.Now), run.RunId).Read();
             if (reader.Read())
             {
-                claimed.Add(new ClaimedRun
-                {
-                    RunId = reader.GetString(0),
-                    FunctionId = reader.GetString(1),
-                    TriggerJson = reader.GetString(2),
-                    Token = reader.GetInt64(3),
-                    Attempt = reader.GetInt32(4),
-                    Claims = reader.GetInt32(5),
-                    CreatedAt = Db.Time(reader.GetInt64(6)),
-                    StartedAt = Db.Time(reader.GetInt64(7)),
-                    Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), Internal.BatonJson.Options),
-                    DueAt = Db.Time(run.DueMs),
-                });
+                claimed.Add(ReadClaimed(reader, Db.Time(run.DueMs)));
             }
         }
 

@@ -204,19 +204,7 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
         {
             while (reader.Read())
             {
-                runs.Add(new ClaimedRun
-                {
-                    RunId = reader.GetString(0),
-                    FunctionId = reader.GetString(1),
-                    TriggerJson = reader.GetString(2),
-                    Token = reader.GetInt64(3),
-                    Attempt = reader.GetInt32(4),
-                    Claims = reader.GetInt32(5),
-                    CreatedAt = Db.Time(reader.GetInt64(6)),
-                    StartedAt = Db.Time(reader.GetInt64(7)),
-                    Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), Internal.BatonJson.Options),
-                    DueAt = dueAt.TryGetValue(reader.GetString(0), out var due) ? Db.Time(due) : null,
-                });
+                runs.Add(ReadClaimed(reader, dueAt.TryGetValue(reader.GetString(0), out var due) ? Db.Time(due) : null));
             }
         }
 
@@ -467,6 +455,21 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
 
         return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled);
     }
+
+    /// <summary>A leased run from a row of <c>id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress</c>.</summary>
+    private static ClaimedRun ReadClaimed(PreparedCommand.RowReader reader, DateTimeOffset? dueAt) => new()
+    {
+        RunId = reader.GetString(0),
+        FunctionId = reader.GetString(1),
+        TriggerJson = reader.GetString(2),
+        Token = reader.GetInt64(3),
+        Attempt = reader.GetInt32(4),
+        Claims = reader.GetInt32(5),
+        CreatedAt = Db.Time(reader.GetInt64(6)),
+        StartedAt = Db.Time(reader.GetInt64(7)),
+        Progress = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunProgress>(reader.GetString(8), Internal.BatonJson.Options),
+        DueAt = dueAt,
+    };
 
     private void InsertRun(NewRun run, DateTimeOffset now)
     {
