@@ -97,6 +97,9 @@ public sealed class DashboardBrowserTests(Browser browser) : IClassFixture<Brows
 
         await page.ClickAsync("[data-testid='cancel-run']");
         await page.ClickAsync("#confirm-ok");
+
+        // The page sends the cancel in the background: the step may only finish once it has landed.
+        await app.WaitForRunOfEventAsync(ids[0], r => r.Status == RunStatus.Cancelled);
         app.Switches.Gate.SetResult(0);
         await Expect(page.Locator("h1 .status")).ToHaveTextAsync("Cancelled");
         Assert.Equal(RunStatus.Cancelled, (await app.Inspector.GetRunAsync(run.Id))!.Status);
