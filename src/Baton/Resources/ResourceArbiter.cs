@@ -52,14 +52,16 @@ internal sealed class ResourceArbiter(ResourceBudget budget, int cost, DateTimeO
         DateTimeOffset? tat = state.Tat;
         if (budget.Rate is { } rate)
         {
-            var next = Ceiling(Max(state.Tat, now) + (rate.Interval * cost));
+            // Decided on exact times; only the stored arrival time is rounded up. Rounding before the comparison
+            // would refuse a burst-1 request made at any time that is not a whole millisecond, again and again.
+            var next = Max(state.Tat, now) + (rate.Interval * cost);
             var allowedAt = next - (rate.Interval * rate.Burst);
             if (allowedAt > now)
             {
                 return Queue(state, allowedAt);
             }
 
-            tat = next;
+            tat = Ceiling(next);
         }
 
         var granted = state with { Tat = tat, WindowStart = windowStart ?? state.WindowStart, Used = windowStart is null ? state.Used : used + cost };
