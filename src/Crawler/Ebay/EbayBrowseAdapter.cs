@@ -30,7 +30,7 @@ internal sealed class EbayBrowseAdapter(IHttpClientFactory httpClients, EbayToke
     {
         ResourceName = $"ebay:{marketplace}",
         PerSecond = options.PerSecond,
-        Burst = options.PerSecond,
+        Burst = 1, // evenly spaced: an API that counts calls per clock second never sees a burst straddle its boundary
         PerDay = options.PerDay,
         ResetAt = TimeOnly.MinValue,
         TimeZone = "America/Los_Angeles",
