@@ -38,7 +38,7 @@ public sealed record RateLimitGate(string Key, TimeSpan Interval, TimeSpan Windo
 /// <summary>One unfinished run per (function, key).</summary>
 /// <param name="Key">The evaluated key.</param>
 /// <param name="CancelActive">True: cancel the active run (through the cancel path) and start this one; false: skip this event.</param>
-/// <param name="Reason">Recorded as the skip reason or the cancel reason, followed by the other run's id.</param>
+/// <param name="Reason">Skip mode: the skip reason, with <c>{run}</c> replaced by the active run's id. Cancel mode: the active run's cancel reason.</param>
 public sealed record SingletonGate(string Key, bool CancelActive, string Reason);
 
 /// <summary>How a pending run takes a new event.</summary>
