@@ -1,3 +1,4 @@
+using Baton.TestSupport;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Baton.AspNetCore;
@@ -89,32 +90,10 @@ public sealed class DashboardApp : IAsyncDisposable
     }
 
     /// <summary>Sends events through the ingest endpoint and returns their ids.</summary>
-    public async Task<string[]> IngestAsync(params object[] events)
-    {
-        using var response = await Http.PostAsJsonAsync(new Uri("/e/key", UriKind.Relative), events);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToArray();
-    }
+    public Task<string[]> IngestAsync(params object[] events) => ApiTestCalls.IngestAsync(Http, events);
 
     /// <summary>The run started by an event, once <paramref name="condition"/> holds (re-checked on each committed change).</summary>
-    public async Task<RunInfo> WaitForRunOfEventAsync(string eventId, Func<RunInfo, bool> condition)
-    {
-        var signal = new SemaphoreSlim(0);
-        using var subscription = Changes.Subscribe(_ => signal.Release());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var events = await Inspector.ListEventsAsync(new EventQuery { Limit = 1000 });
-            var runId = events.Items.FirstOrDefault(e => e.Event.Id == eventId)?.RunIds.FirstOrDefault();
-            if (runId is not null && await Inspector.GetRunAsync(runId) is { } run && condition(run))
-            {
-                return run;
-            }
-
-            await signal.WaitAsync(timeout.Token);
-        }
-    }
+    public Task<RunInfo> WaitForRunOfEventAsync(string eventId, Func<RunInfo, bool> condition) => ApiTestCalls.WaitForRunOfEventAsync(Changes, Inspector, eventId, condition);
 
     public async Task<IReadOnlyList<RunInfo>> RunsAsync(string functionId, params RunStatus[] statuses)
         => (await Inspector.ListRunsAsync(new RunQuery { FunctionId = functionId, Statuses = statuses.Length == 0 ? null : statuses, Limit = 1000 })).Items;
