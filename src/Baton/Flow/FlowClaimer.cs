@@ -69,7 +69,9 @@ internal static class FlowClaimer
         DateTimeOffset? next = null;
         var taken = new List<FlowCandidate>(budget);
         var blocked = new HashSet<string>(StringComparer.Ordinal);
-        var examined = new HashSet<string>(StringComparer.Ordinal);
+        // When each queue was last looked at in this claim: the order they go to the back in.
+        var examined = new Dictionary<string, int>(StringComparer.Ordinal);
+        var looks = 0;
 
         // Round-robin: one run per queue per round, so a long queue never delays a short one by more than a round.
         var progress = true;
@@ -88,7 +90,7 @@ internal static class FlowClaimer
                     continue;
                 }
 
-                examined.Add(queue);
+                examined[queue] = looks++;
                 var run = waiting.Peek();
                 switch (Admit(run))
                 {
@@ -105,10 +107,11 @@ internal static class FlowClaimer
         }
 
         var claimed = taken.Count == 0 ? [] : await ops.LeaseAsync(taken, command).ConfigureAwait(false);
-        // Queues this claim looked at go to the back (served, blocked, or with nothing due); a queue the budget ran
-        // out before keeps its place, so the next claim starts with it.
+        // Queues this claim looked at go to the back (served, blocked, or with nothing due) in the order it last looked
+        // at them, so a queue that got one run more than another this claim comes after it next claim; a queue the
+        // budget ran out before keeps its place, so the next claim starts with it.
         var empty = queues.Where(q => !byQueue.ContainsKey(q)).ToArray();
-        var served = queues.Where(q => examined.Contains(q) || !byQueue.ContainsKey(q)).ToArray();
+        var served = empty.Concat(examined.OrderBy(e => e.Value).Select(e => e.Key)).ToArray();
         await ops.SaveAsync(changedThrottles, served, empty).ConfigureAwait(false);
 
         var due = await ops.NextDueAsync(now).ConfigureAwait(false);
