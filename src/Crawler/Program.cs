@@ -34,6 +34,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCrawler(settings);
 builder.Services.AddBaton()
     .UseCrawlerStorage(settings.Crawler)
+    .Configure(o => builder.Configuration.GetSection("Baton").Bind(o)) // worker settings: Baton:LeaseDuration, Baton:MaxConcurrentRuns, ...
     .AddCrawlerFunctions(settings);
 
 // Baton's HTTP API, live stream, metrics and dashboard (loopback-only unless configured under Baton:Api).

@@ -55,6 +55,12 @@ public sealed class WorkerKillTests
             ["Crawler__Ebay__ClientId"] = "kill-test",
             ["Crawler__Ebay__ClientSecret"] = "secret",
             ["Crawler__Ebay__Marketplaces__0"] = "EBAY_US",
+
+            // A generous budget, so the crawl runs as fast as the worker can page, and a short lease, so the new
+            // process takes the killed one's run over within seconds instead of the default 30.
+            ["Crawler__Ebay__PerSecond"] = "100000",
+            ["Crawler__Ebay__PerDay"] = "100000000",
+            ["Baton__LeaseDuration"] = "00:00:03",
             ["Logging__LogLevel__Default"] = "Warning",
         };
 
