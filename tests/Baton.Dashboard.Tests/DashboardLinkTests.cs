@@ -1,5 +1,6 @@
 using System.Net;
 using Baton.AspNetCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -77,6 +78,24 @@ public sealed class DashboardLinkTests(Browser browser) : IClassFixture<Browser>
         var options = new BatonApiOptions();
         options.Dashboard.Links.Add(new DashboardLink("Bad", "javascript:alert(1)"));
 
+        Assert.Equal("href", Assert.Throws<ArgumentException>(options.Validate).ParamName);
+    }
+
+    [Fact]
+    public void Links_FromConfiguration_AreBoundAndChecked()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Baton:Api:Dashboard:Links:0:Title"] = "Crawler",
+            ["Baton:Api:Dashboard:Links:0:Href"] = "/crawler",
+            ["Baton:Api:Dashboard:Links:1:Title"] = "Bad",
+            ["Baton:Api:Dashboard:Links:1:Href"] = "javascript:alert(1)",
+        }).Build();
+        var options = new BatonApiOptions();
+
+        configuration.GetSection("Baton:Api").Bind(options);
+
+        Assert.Equal([new DashboardLink("Crawler", "/crawler"), new DashboardLink("Bad", "javascript:alert(1)")], options.Dashboard.Links);
         Assert.Equal("href", Assert.Throws<ArgumentException>(options.Validate).ParamName);
     }
 
