@@ -120,6 +120,7 @@ public sealed class CliTests
         Assert.Contains("status    Failed", text, StringComparison.Ordinal);
         Assert.Contains("card declined", text, StringComparison.Ordinal);
         Assert.Matches(@"charge-card\s+Run\s+Failed", text);
+        Assert.Matches(@"Warning\s+charge-card\s+card 4242 declined by the bank", text);
     }
 
     [Fact]

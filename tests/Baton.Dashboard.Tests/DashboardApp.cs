@@ -84,7 +84,11 @@ public sealed class DashboardApp : IAsyncDisposable
             return await ctx.Step.Run("three", () => Task.FromResult(two + 1));
         });
         baton.AddFunction<JsonElement, string>("charge", f => f.OnEvent("shop/charge").Retries(0), async ctx =>
-            await ctx.Step.Run<string>("charge-card", () => throw new NonRetriableException("card declined")));
+            await ctx.Step.Run<string>("charge-card", () =>
+            {
+                ctx.Logger.LogWarning("card {Card} declined by the bank", "4242");
+                throw new NonRetriableException("card declined");
+            }));
         baton.AddFunction<JsonElement, string>("flaky", f => f.OnEvent("test/flaky").Retries(0), async ctx =>
             await ctx.Step.Run("call", () => switches.FlakyFails ? throw new NonRetriableException("upstream down") : Task.FromResult("ok")));
     }
