@@ -107,6 +107,21 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task RunsList_KeyFilter_KeepsRunsOfThatFlowKey()
+    {
+        await using var app = await DashboardApp.StartAsync();
+        var ids = await app.IngestAsync(new { name = "shop/market", data = new { market = "EBAY_GB" } }, new { name = "shop/market", data = new { market = "EBAY_DE" } });
+        var gb = await app.WaitForRunOfEventAsync(ids[0], r => r.FinishedAt is not null);
+        var de = await app.WaitForRunOfEventAsync(ids[1], r => r.FinishedAt is not null);
+        var cli = new Cli(app.Address);
+
+        Assert.Equal(0, await cli.RunAsync("runs", "list", "--key", "EBAY_GB"));
+
+        Assert.Contains(gb.Id, cli.Out.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(de.Id, cli.Out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunsShow_PrintsStepsAndError()
     {
         await using var app = await DashboardApp.StartAsync();
