@@ -44,9 +44,9 @@ public sealed class BatonOptions
     public TimeSpan LeaderLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// How far back a worker that becomes leader fires a cron tick that no worker fired: the tick in progress when
-    /// the previous leader died, or one missed during a restart. Such a tick fires once, late; older ones are
-    /// skipped. Default is 1 minute; at least twice <see cref="LeaderLeaseDuration"/> is used, so a leader change
+    /// How far back a cron tick that no worker fired still fires, late and once: the tick in progress when the
+    /// previous leader died, one missed during a restart, or ticks a paused or overloaded leader woke up too late for.
+    /// Older ones are skipped. Default is 1 minute; at least twice <see cref="LeaderLeaseDuration"/> is used, so a leader change
     /// never loses a tick.
     /// </summary>
     public TimeSpan CronCatchUp { get; set; } = TimeSpan.FromMinutes(1);
