@@ -81,6 +81,7 @@ internal sealed partial class PostgresStore
                 attempts AS (DELETE FROM {Schema}.step_attempts WHERE run_id IN (SELECT id FROM doomed)),
                 steps AS (DELETE FROM {Schema}.steps WHERE run_id IN (SELECT id FROM doomed)),
                 waits AS (DELETE FROM {Schema}.waits WHERE run_id IN (SELECT id FROM doomed)),
+                logs AS (DELETE FROM {Schema}.run_logs WHERE run_id IN (SELECT id FROM doomed)),
                 gone AS (DELETE FROM {Schema}.runs WHERE id IN (SELECT id FROM doomed) RETURNING 1)
                 SELECT COUNT(*) FROM gone
                 """,

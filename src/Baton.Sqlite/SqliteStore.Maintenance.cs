@@ -87,6 +87,7 @@ internal sealed partial class SqliteStore
                     "DELETE FROM step_attempts WHERE run_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM steps WHERE run_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM waits WHERE run_id IN (SELECT value FROM json_each($ids))",
+                    "DELETE FROM run_logs WHERE run_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))")
                 : 0;
             var events = command.EventsBefore is { } received

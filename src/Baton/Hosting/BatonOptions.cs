@@ -54,6 +54,9 @@ public sealed class BatonOptions
     /// <summary>How long finished runs and old events are kept; pruned by the leader.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
+    /// <summary>Which log lines of a run's code are stored with the run (level, lines per run, line length).</summary>
+    public RunLogOptions RunLogs { get; set; } = new();
+
     internal TimeSpan EffectiveHeartbeat => HeartbeatInterval ?? LeaseDuration / 3;
 
     internal TimeSpan LeaderRenewInterval => LeaderLeaseDuration / 3;
@@ -108,6 +111,7 @@ public sealed class BatonOptions
         }
 
         Progress.Validate();
+        (RunLogs ?? throw new ArgumentException("RunLogs must not be null", nameof(RunLogs))).Validate();
         (Retention ?? throw new ArgumentException("Retention must not be null", nameof(Retention))).Validate(EventDedupeWindow);
     }
 }

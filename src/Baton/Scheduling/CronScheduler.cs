@@ -127,10 +127,20 @@ internal sealed class CronScheduler
     /// <summary>Routes a tick event to its one function only.</summary>
     private sealed class CronPlanner(FunctionDefinition function, EventRecord record) : IIngestPlanner
     {
+        public bool ReadsPauses(IReadOnlyList<EventRecord> newEvents) => true;
+
         public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now)
+            => Plan(newEvents, waits, now, new HashSet<string>());
+
+        public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now, IReadOnlySet<string> pausedFunctions)
         {
             var plan = new IngestPlan();
-            if (newEvents.Count == 1)
+            if (newEvents.Count == 1 && pausedFunctions.Contains(function.Id))
+            {
+                // A paused function's tick is recorded as a skip, like any event it would have run for.
+                plan.Skips.Add((record.Id, function.Id, FunctionPauses.PausedReason));
+            }
+            else if (newEvents.Count == 1)
             {
                 var run = new NewRun
                 {
