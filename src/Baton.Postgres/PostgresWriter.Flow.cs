@@ -27,6 +27,8 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     private PgCommand _flowServe = null!;
     private PgCommand _flowDropQueues = null!;
     private PgCommand _flowNextDue = null!;
+    private PgCommand _flowQueuesAndCandidates = null!;
+    private PgCommand _flowSaveAndNextDue = null!;
 
     async ValueTask<IReadOnlyList<string>> IFlowClaimOps.ReadQueuesAsync(int count)
     {
@@ -56,6 +58,41 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
 
         return candidates;
     }
+
+    async ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates)> IFlowClaimOps.ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now)
+    {
+        // One round trip: the queues, least recently served first, each with its first runs (none: a row with the queue only).
+        var nowMs = Pg.Ms(now);
+        var queues = new List<string>(count);
+        var candidates = new List<FlowCandidate>();
+        await _flowQueuesAndCandidates.Bind(count, budget, nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L), nowMs).QueryAsync(reader =>
+        {
+            var queue = reader.GetString(0);
+            if (queues.Count == 0 || !string.Equals(queues[^1], queue, StringComparison.Ordinal))
+            {
+                queues.Add(queue);
+            }
+
+            if (!reader.IsDBNull(1))
+            {
+                candidates.Add(new FlowCandidate(
+                    reader.GetString(1), queue, reader.GetInt64(2), reader.GetInt32(3),
+                    Pg.Text(reader, 4), reader.IsDBNull(5) ? 0 : (int)reader.GetInt64(5),
+                    Pg.Text(reader, 6), reader.IsDBNull(7) ? 0 : (int)reader.GetInt64(7),
+                    Pg.Text(reader, 8), reader.IsDBNull(9) ? 0 : reader.GetInt64(9), reader.IsDBNull(10) ? 0 : (int)reader.GetInt64(10)));
+            }
+
+            return 0;
+        }).ConfigureAwait(false);
+
+        return (queues, candidates);
+    }
+
+    async ValueTask<DateTimeOffset?> IFlowClaimOps.SaveAndReadNextDueAsync(
+        IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty, DateTimeOffset now)
+        => await _flowSaveAndNextDue.Bind(
+            throttles.Keys.ToArray(), throttles.Values.Select(v => v.Tat).ToArray(), throttles.Values.Select(v => v.AllowedAt).ToArray(),
+            served.ToArray(), maybeEmpty.ToArray(), Pg.Ms(now)).ScalarAsync().ConfigureAwait(false) is long ms ? Pg.Time(ms) : null;
 
     async ValueTask<IReadOnlySet<string>> IFlowClaimOps.LockKeysAsync(IReadOnlyCollection<string> keys)
     {
@@ -247,5 +284,44 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             """,
             texts);
         _flowNextDue = Prepare($"SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $1", NpgsqlDbType.Bigint);
+
+        // The two statements a claim always makes, each in one round trip: the queues with their first runs (row_number
+        // keeps the served order, as the separate reads did), and the write-back with the next due time. In the
+        // write-back a removed queue is not also moved (one statement never changes a row twice), and the served base
+        // and the due time are read from the statement's snapshot, as the separate statements read them.
+        _flowQueuesAndCandidates = Prepare(
+            $"""
+            WITH q AS MATERIALIZED (SELECT queue, row_number() OVER () AS ord FROM (SELECT queue FROM {s}.flow_queues ORDER BY served LIMIT $1) x),
+            n AS (SELECT GREATEST(1, ($2 + COUNT(*) - 1) / GREATEST(COUNT(*), 1))::int AS share FROM q)
+            SELECT q.queue, r.id, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst
+            FROM q LEFT JOIN LATERAL (
+                SELECT id, due_at, flow_priority, claims, flow_key1, flow_limit1, flow_key2, flow_limit2, throttle_key, throttle_interval, throttle_burst
+                FROM {s}.runs
+                WHERE flow_queue = q.queue AND finished_at IS NULL AND due_at - flow_priority <= $3 AND due_at <= $4
+                ORDER BY due_at - flow_priority, id
+                LIMIT (SELECT share FROM n)
+                FOR UPDATE SKIP LOCKED) r ON true
+            ORDER BY q.ord, r.due_at - r.flow_priority, r.id
+            """,
+            NpgsqlDbType.Integer, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint);
+        _flowSaveAndNextDue = Prepare(
+            $"""
+            WITH throttled AS (
+                INSERT INTO {s}.flow_throttles (key, tat, allowed_at) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+                ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, allowed_at = excluded.allowed_at),
+            dropped AS (
+                DELETE FROM {s}.flow_queues f
+                WHERE f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY($5) FOR UPDATE SKIP LOCKED)
+                    AND NOT EXISTS (SELECT 1 FROM {s}.runs r WHERE r.flow_queue = f.queue AND r.finished_at IS NULL)
+                    AND pg_try_advisory_xact_lock(hashtextextended('q' || f.queue, 0))
+                RETURNING f.queue),
+            served AS (
+                UPDATE {s}.flow_queues f SET served = m.base + q.ord
+                FROM unnest($4::text[]) WITH ORDINALITY AS q (queue, ord), (SELECT COALESCE(MAX(served), 0) AS base FROM {s}.flow_queues) m
+                WHERE f.queue = q.queue AND f.queue NOT IN (SELECT queue FROM dropped)
+                    AND f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY($4) FOR UPDATE SKIP LOCKED))
+            SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $6
+            """,
+            texts, bigs, bigs, texts, texts, NpgsqlDbType.Bigint);
     }
 }

@@ -38,29 +38,37 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
 
     ValueTask<IReadOnlyList<FlowCandidate>> IFlowClaimOps.ReadCandidatesAsync(IReadOnlyList<string> queues, int perQueue, DateTimeOffset now)
     {
-        // The rank bound lets the index range stop at runs that could not be due yet whatever their priority.
+        // One statement for all queues (a claim looks at up to 256): each queue's first runs come from its own range
+        // of runs_flow, and the rank bound lets that range stop at runs that could not be due yet whatever their priority.
         var command = Lazy(
             ref _flowCandidates,
             """
-            SELECT id, due_at, claims, flow_key1, flow_limit1, flow_key2, flow_limit2, throttle_key, throttle_interval, throttle_burst
-            FROM runs
-            WHERE flow_queue = $queue AND finished_at IS NULL AND due_at - flow_priority <= $bound AND due_at <= $now
-            ORDER BY due_at - flow_priority, id LIMIT $n
+            SELECT r.id, q.value, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst
+            FROM json_each($queues) q, runs r
+            WHERE r.id IN (
+                SELECT id FROM runs
+                WHERE flow_queue = q.value AND finished_at IS NULL AND due_at - flow_priority <= $bound AND due_at <= $now
+                ORDER BY due_at - flow_priority, id LIMIT $n)
+            ORDER BY q.key, r.due_at - r.flow_priority, r.id
             """,
-            "$queue", "$bound", "$now", "$n");
+            "$queues", "$bound", "$now", "$n");
         var nowMs = Db.Ms(now);
         var bound = nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L);
         var candidates = new List<FlowCandidate>();
-        foreach (var queue in queues)
+        if (queues.Count == 0)
         {
-            using var reader = command.Bind(queue, bound, nowMs, perQueue).Read();
+            return ValueTask.FromResult<IReadOnlyList<FlowCandidate>>(candidates);
+        }
+
+        using (var reader = command.Bind(JsonArray(queues), bound, nowMs, perQueue).Read())
+        {
             while (reader.Read())
             {
                 candidates.Add(new FlowCandidate(
-                    reader.GetString(0), queue, reader.GetInt64(1), reader.GetInt32(2),
-                    Db.Text(reader, 3), reader.IsDBNull(4) ? 0 : reader.GetInt32(4),
-                    Db.Text(reader, 5), reader.IsDBNull(6) ? 0 : reader.GetInt32(6),
-                    Db.Text(reader, 7), reader.IsDBNull(8) ? 0 : reader.GetInt64(8), reader.IsDBNull(9) ? 0 : reader.GetInt32(9)));
+                    reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3),
+                    Db.Text(reader, 4), reader.IsDBNull(5) ? 0 : reader.GetInt32(5),
+                    Db.Text(reader, 6), reader.IsDBNull(7) ? 0 : reader.GetInt32(7),
+                    Db.Text(reader, 8), reader.IsDBNull(9) ? 0 : reader.GetInt64(9), reader.IsDBNull(10) ? 0 : reader.GetInt32(10)));
             }
         }
 
@@ -75,14 +83,19 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         var command = Lazy(
             ref _flowHeld,
             """
-            SELECT (SELECT COUNT(*) FROM runs WHERE flow_key1 = $key AND lease_owner IS NOT NULL AND due_at > $now)
-                 + (SELECT COUNT(*) FROM runs WHERE flow_key2 = $key AND lease_owner IS NOT NULL AND due_at > $now)
+            SELECT k.value,
+                   (SELECT COUNT(*) FROM runs WHERE flow_key1 = k.value AND lease_owner IS NOT NULL AND due_at > $now)
+                 + (SELECT COUNT(*) FROM runs WHERE flow_key2 = k.value AND lease_owner IS NOT NULL AND due_at > $now)
+            FROM json_each($keys) k
             """,
-            "$key", "$now");
+            "$keys", "$now");
         var held = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
-        foreach (var key in keys)
+        using (var reader = command.Bind(JsonArray(keys), Db.Ms(now)).Read())
         {
-            held[key] = Convert.ToInt32(command.Bind(key, Db.Ms(now)).Scalar(), System.Globalization.CultureInfo.InvariantCulture);
+            while (reader.Read())
+            {
+                held[reader.GetString(0)] = reader.GetInt32(1);
+            }
         }
 
         return ValueTask.FromResult<IReadOnlyDictionary<string, int>>(held);
@@ -90,13 +103,13 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
 
     ValueTask<IReadOnlyDictionary<string, long>> IFlowClaimOps.ReadThrottlesAsync(IReadOnlyCollection<string> keys)
     {
-        var command = Lazy(ref _flowThrottle, "SELECT tat FROM flow_throttles WHERE key = $key", "$key");
+        var command = Lazy(ref _flowThrottle, "SELECT key, tat FROM flow_throttles WHERE key IN (SELECT value FROM json_each($keys))", "$keys");
         var state = new Dictionary<string, long>(keys.Count, StringComparer.Ordinal);
-        foreach (var key in keys)
+        using (var reader = command.Bind(JsonArray(keys)).Read())
         {
-            if (command.Bind(key).Scalar() is long tat)
+            while (reader.Read())
             {
-                state[key] = tat;
+                state[reader.GetString(0)] = reader.GetInt64(1);
             }
         }
 
@@ -107,18 +120,25 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
     {
         var lease = Lazy(
             ref _flowLease,
-            $"UPDATE runs SET {Lease} WHERE id = $id RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress",
-            "$owner", "$until", "$now", "$id");
-        var claimed = new List<ClaimedRun>(runs.Count);
-        foreach (var run in runs)
+            $"UPDATE runs SET {Lease} WHERE id IN (SELECT value FROM json_each($ids)) RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress",
+            "$owner", "$until", "$now", "$ids");
+        var order = new Dictionary<string, int>(runs.Count, StringComparer.Ordinal);
+        for (var i = 0; i < runs.Count; i++)
         {
-            using var reader = lease.Bind(command.Owner, Db.Ms(command.LeaseUntil), Db.Ms(command.Now), run.RunId).Read();
-            if (reader.Read())
+            order[runs[i].RunId] = i;
+        }
+
+        var claimed = new List<ClaimedRun>(runs.Count);
+        using (var reader = lease.Bind(command.Owner, Db.Ms(command.LeaseUntil), Db.Ms(command.Now), JsonArray(runs.Select(r => r.RunId))).Read())
+        {
+            while (reader.Read())
             {
-                claimed.Add(ReadClaimed(reader, Db.Time(run.DueMs)));
+                claimed.Add(ReadClaimed(reader, Db.Time(runs[order[reader.GetString(0)]].DueMs)));
             }
         }
 
+        // Keep the claim order (RETURNING gives the rows in the table's order).
+        claimed.Sort((a, b) => order[a.RunId].CompareTo(order[b.RunId]));
         return ValueTask.FromResult<IReadOnlyList<ClaimedRun>>(claimed);
     }
 
@@ -131,20 +151,24 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
             save.Bind(key, tat, allowed).Execute();
         }
 
-        var last = Convert.ToInt64(Lazy(ref _flowMaxServed, "SELECT COALESCE(MAX(served), 0) FROM flow_queues").Scalar(), System.Globalization.CultureInfo.InvariantCulture);
-        var serve = Lazy(ref _flowServe, "UPDATE flow_queues SET served = $served WHERE queue = $queue", "$served", "$queue");
-        foreach (var queue in served)
+        if (served.Count > 0)
         {
-            serve.Bind(++last, queue).Execute();
+            // One statement moves every probed queue to the back, in the given order, after the last served one.
+            var last = Convert.ToInt64(Lazy(ref _flowMaxServed, "SELECT COALESCE(MAX(served), 0) FROM flow_queues").Scalar(), System.Globalization.CultureInfo.InvariantCulture);
+            Lazy(ref _flowServe, "UPDATE flow_queues SET served = $last + 1 + q.key FROM json_each($queues) q WHERE flow_queues.queue = q.value", "$last", "$queues")
+                .Bind(last, JsonArray(served)).Execute();
         }
 
-        var drop = Lazy(
-            ref _flowDropQueue,
-            "DELETE FROM flow_queues WHERE queue = $queue AND NOT EXISTS (SELECT 1 FROM runs WHERE flow_queue = $queue AND finished_at IS NULL)",
-            "$queue");
-        foreach (var queue in maybeEmpty)
+        if (maybeEmpty.Count > 0)
         {
-            drop.Bind(queue).Execute();
+            Lazy(
+                ref _flowDropQueue,
+                """
+                DELETE FROM flow_queues
+                WHERE queue IN (SELECT value FROM json_each($queues))
+                    AND NOT EXISTS (SELECT 1 FROM runs WHERE flow_queue = flow_queues.queue AND finished_at IS NULL)
+                """,
+                "$queues").Bind(JsonArray(maybeEmpty)).Execute();
         }
 
         return ValueTask.CompletedTask;
@@ -199,4 +223,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
     }
 
     private PreparedCommand Lazy(ref PreparedCommand? command, string sql, params string[] parameters) => command ??= Prepare(sql, parameters);
+
+    /// <summary>A list of names as a JSON array, for <c>json_each</c>: one statement for the whole list.</summary>
+    private static string JsonArray(IEnumerable<string> values) => JsonSerializer.Serialize(values as string[] ?? [.. values]);
 }

@@ -12,6 +12,7 @@ internal static class SuiteCatalog
         new CoreSuite(),
         new CrawlerSuite(),
         new Flow.FlowSuite(),
+        new Flow.FlowPostgresSuite(),
         new PostgresSuite(),
         new Api.ApiSuite(),
     ];

@@ -22,14 +22,12 @@ internal static class FlowClaimer
 
         var now = command.Now;
         var nowMs = now.ToUnixTimeMilliseconds();
-        var queues = await ops.ReadQueuesAsync(Math.Min(MaxQueuesPerClaim, Math.Max(budget * 2, 16))).ConfigureAwait(false);
+        var (queues, candidates) = await ops.ReadQueuesAndCandidatesAsync(Math.Min(MaxQueuesPerClaim, Math.Max(budget * 2, 16)), budget, now).ConfigureAwait(false);
         if (queues.Count == 0)
         {
             return new ClaimResult([], await ops.NextDueAsync(now).ConfigureAwait(false));
         }
 
-        var share = Math.Max(1, (budget + queues.Count - 1) / queues.Count);
-        var candidates = await ops.ReadCandidatesAsync(queues, share, now).ConfigureAwait(false);
         var byQueue = new Dictionary<string, Queue<FlowCandidate>>(StringComparer.Ordinal);
         foreach (var c in candidates)
         {
@@ -112,9 +110,7 @@ internal static class FlowClaimer
         // budget ran out before keeps its place, so the next claim starts with it.
         var empty = queues.Where(q => !byQueue.ContainsKey(q)).ToArray();
         var served = empty.Concat(examined.OrderBy(e => e.Value).Select(e => e.Key)).ToArray();
-        await ops.SaveAsync(changedThrottles, served, empty).ConfigureAwait(false);
-
-        var due = await ops.NextDueAsync(now).ConfigureAwait(false);
+        var due = await ops.SaveAndReadNextDueAsync(changedThrottles, served, empty, now).ConfigureAwait(false);
         next = Min(next, due);
 
         // More may be claimable right away: a queue still had runs ready when the budget ran out, or there were more

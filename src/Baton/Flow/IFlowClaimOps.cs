@@ -40,4 +40,27 @@ internal interface IFlowClaimOps
 
     /// <summary>The earliest due time after <paramref name="now"/> of a flow-controlled run (a wake-up, or a lease that will expire).</summary>
     ValueTask<DateTimeOffset?> NextDueAsync(DateTimeOffset now);
+
+    /// <summary>
+    /// <see cref="ReadQueuesAsync"/>, then <see cref="ReadCandidatesAsync"/> with a fair share of <paramref name="budget"/>
+    /// per queue (at least one). A provider with round trips to save answers both with one statement.
+    /// </summary>
+    async ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates)> ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now)
+    {
+        var queues = await ReadQueuesAsync(count).ConfigureAwait(false);
+        return queues.Count == 0 ? (queues, []) : (queues, await ReadCandidatesAsync(queues, FairShare(budget, queues.Count), now).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// <see cref="SaveAsync"/>, then <see cref="NextDueAsync"/>. A provider with round trips to save answers both with one
+    /// statement.
+    /// </summary>
+    async ValueTask<DateTimeOffset?> SaveAndReadNextDueAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty, DateTimeOffset now)
+    {
+        await SaveAsync(throttles, served, maybeEmpty).ConfigureAwait(false);
+        return await NextDueAsync(now).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs read per queue: the budget spread over the queues, at least one each.</summary>
+    static int FairShare(int budget, int queues) => Math.Max(1, (budget + queues - 1) / queues);
 }
