@@ -124,9 +124,33 @@ internal sealed class BatonEngine : IAsyncDisposable
         var now = Time.GetUtcNow();
         var records = ToRecords(events, now);
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
-        await Writer.IngestAsync(new IngestCommand(records, Router, now, Options.EventDedupeWindow), PublishIngested).ConfigureAwait(false);
+        var command = new IngestCommand(records, Router, now, Options.EventDedupeWindow);
+        if (LocalWorker is not { } worker || worker.ReserveForIngest(records.Length, now) is not { } lease)
+        {
+            await Writer.IngestAsync(command, PublishIngested).ConfigureAwait(false);
+            return records.Select(r => r.Id).ToArray();
+        }
+
+        // The runs this ingest creates go straight to this process's worker, leased in the ingest's transaction.
+        try
+        {
+            await Writer.IngestAsync(command with { Lease = lease }, result =>
+            {
+                PublishIngested(result);
+                worker.StartLeased(lease, result.Claimed, now);
+            }).ConfigureAwait(false);
+        }
+        catch
+        {
+            worker.ReleaseReservation(lease);
+            throw;
+        }
+
         return records.Select(r => r.Id).ToArray();
     }
+
+    /// <summary>This process's worker while it runs: ingests lease the runs they create to it when it has free slots.</summary>
+    public ILocalWorker? LocalWorker { get; set; }
 
     /// <summary>Publishes what an ingest did: runs created, and runs cancelled by cancel-on events.</summary>
     public void PublishIngested(IngestResult result)
