@@ -125,7 +125,9 @@ internal sealed class BatonEngine : IAsyncDisposable
         var records = ToRecords(events, now);
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var command = new IngestCommand(records, Router, now, Options.EventDedupeWindow);
-        if (LocalWorker is not { } worker || worker.ReserveForIngest(records.Length, now) is not { } lease)
+        var worker = LocalWorker;
+        var wanted = worker is null ? 0 : LeasableRuns(records);
+        if (wanted == 0 || worker!.ReserveForIngest(wanted, now) is not { } lease)
         {
             await Writer.IngestAsync(command, PublishIngested).ConfigureAwait(false);
             return records.Select(r => r.Id).ToArray();
@@ -147,6 +149,33 @@ internal sealed class BatonEngine : IAsyncDisposable
         }
 
         return records.Select(r => r.Id).ToArray();
+    }
+
+    /// <summary>
+    /// How many of the events trigger a function whose runs an ingest may lease (no claim-time flow control, no ingest
+    /// rules): the slots worth reserving. Reserving more would only shrink the dispatcher's claims meanwhile.
+    /// </summary>
+    private int LeasableRuns(EventRecord[] records)
+    {
+        var count = 0;
+        string? lastName = null;
+        var lastLeasable = false;
+        foreach (var record in records)
+        {
+            if (!string.Equals(record.Name, lastName, StringComparison.Ordinal))
+            {
+                lastName = record.Name;
+                lastLeasable = false;
+                foreach (var (function, _) in Registry.Match(record.Name))
+                {
+                    lastLeasable |= function.Flow is null && function.Ingest is null;
+                }
+            }
+
+            count += lastLeasable ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>This process's worker while it runs: ingests lease the runs they create to it when it has free slots.</summary>
