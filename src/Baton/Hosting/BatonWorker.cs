@@ -201,7 +201,6 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable, ILocalWork
 
                     nextDue = claim.NextDueAt;
                 }
-
                 else
                 {
                     // Full: runs ingested meanwhile wait in the store, and must not be overtaken by later ones.
