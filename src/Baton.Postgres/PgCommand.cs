@@ -29,6 +29,9 @@ internal sealed class PgCommand : IDisposable
 
     public IReadOnlyList<NpgsqlDbType> Types { get; }
 
+    /// <summary>The statement's set-based form, used when a pipelined round holds it more than once; null when it has none.</summary>
+    public PgSetStatement? Set { get; set; }
+
     /// <summary>The statement with these values (copied: the same statement may be pending several times in one round).</summary>
     public PgCall Bind(params object?[] values) => new(this, values);
 

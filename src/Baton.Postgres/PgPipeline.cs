@@ -8,7 +8,9 @@ namespace Baton.Postgres;
 /// for its result. <see cref="RunAsync"/> starts every command, then sends each round as one
 /// <see cref="NpgsqlBatch"/> (one round trip), hands every statement its result — which lets its command go on
 /// and queue its next statement for the next round — until no command waits. Statements go out in the order
-/// the commands queued them, so a round keeps the batch's order.
+/// the commands queued them, so a round keeps the batch's order. Calls of a statement that has a set-based form
+/// (<see cref="PgSetStatement"/>: step writes, run finishes) go out as one statement per round with their values as
+/// arrays, at the place of the round's first such call.
 /// </summary>
 internal sealed class PgPipeline
 {
@@ -119,18 +121,13 @@ internal sealed class PgPipeline
 
     private async ValueTask SendAsync(List<Pending> round, CancellationToken cancellationToken)
     {
+        var statements = Group(round);
         var batch = new NpgsqlBatch(_connection);
         await using (batch.ConfigureAwait(false))
         {
-            foreach (var pending in round)
+            foreach (var statement in statements)
             {
-                var statement = new NpgsqlBatchCommand(pending.Command.Sql);
-                for (var i = 0; i < pending.Values.Length; i++)
-                {
-                    statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = pending.Command.Types[i], Value = pending.Values[i] ?? DBNull.Value });
-                }
-
-                batch.BatchCommands.Add(statement);
+                batch.BatchCommands.Add(statement.Count == 1 ? RowStatement(statement[0]) : SetStatement(statement));
             }
 
             try
@@ -141,9 +138,9 @@ internal sealed class PgPipeline
                     // The reader skips statements without a result set (their row counts are on their batch
                     // command); each statement with one (a SELECT, a RETURNING) has its own, in order.
                     var first = true;
-                    foreach (var pending in round)
+                    foreach (var statement in statements)
                     {
-                        if (!pending.ReturnsRows)
+                        if (!statement[0].ReturnsRows)
                         {
                             continue;
                         }
@@ -154,7 +151,12 @@ internal sealed class PgPipeline
                         }
 
                         first = false;
-                        await pending.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            // A set statement's last column says whose row it is (1-based position in the statement).
+                            var owner = statement.Count == 1 ? statement[0] : statement[(int)reader.GetInt64(reader.FieldCount - 1) - 1];
+                            owner.AddRow(reader);
+                        }
                     }
                 }
             }
@@ -170,11 +172,74 @@ internal sealed class PgPipeline
 
             // Results are handed out once the reader is closed: a command that goes on queues its next statement
             // for the next round.
-            for (var i = 0; i < round.Count; i++)
+            for (var i = 0; i < statements.Count; i++)
             {
-                round[i].Complete(batch.BatchCommands[i].RecordsAffected);
+                foreach (var pending in statements[i])
+                {
+                    pending.Complete(batch.BatchCommands[i].RecordsAffected);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// The round's statements in order: each pending call alone, except calls of a statement with a set-based form,
+    /// which join the first call of that statement in the round (a call whose key is already in the group stays alone,
+    /// after it, so its own run's statements keep their order).
+    /// </summary>
+    private static List<List<Pending>> Group(List<Pending> round)
+    {
+        var statements = new List<List<Pending>>(round.Count);
+        Dictionary<PgCommand, (List<Pending> Members, HashSet<string> Keys)>? sets = null;
+        foreach (var pending in round)
+        {
+            if (pending.Command.Set is { } set && pending.ReturnsRows)
+            {
+                sets ??= [];
+                var key = set.Key(pending.Values);
+                if (!sets.TryGetValue(pending.Command, out var group))
+                {
+                    group = ([pending], new HashSet<string>(StringComparer.Ordinal) { key });
+                    sets[pending.Command] = group;
+                    statements.Add(group.Members);
+                    continue;
+                }
+
+                if (group.Keys.Add(key))
+                {
+                    group.Members.Add(pending);
+                    continue;
+                }
+            }
+
+            statements.Add([pending]);
+        }
+
+        return statements;
+    }
+
+    private static NpgsqlBatchCommand RowStatement(Pending pending)
+    {
+        var statement = new NpgsqlBatchCommand(pending.Command.Sql);
+        for (var i = 0; i < pending.Values.Length; i++)
+        {
+            statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = pending.Command.Types[i], Value = pending.Values[i] ?? DBNull.Value });
+        }
+
+        return statement;
+    }
+
+    private static NpgsqlBatchCommand SetStatement(List<Pending> members)
+    {
+        var command = members[0].Command;
+        var statement = new NpgsqlBatchCommand(command.Set!.Sql);
+        var values = members.ConvertAll(m => m.Values);
+        for (var i = 0; i < command.Types.Count; i++)
+        {
+            statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = PgSetStatement.ArrayOf(command.Types[i]), Value = PgSetStatement.Column(values, i, command.Types[i]) });
+        }
+
+        return statement;
     }
 
     private abstract class Pending(PgCommand command, object?[] values)
@@ -185,7 +250,10 @@ internal sealed class PgPipeline
 
         public abstract bool ReturnsRows { get; }
 
-        public virtual ValueTask ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        /// <summary>Takes one result row of this call's statement.</summary>
+        public virtual void AddRow(NpgsqlDataReader reader)
+        {
+        }
 
         public abstract void Complete(int recordsAffected);
 
@@ -212,13 +280,7 @@ internal sealed class PgPipeline
 
         public override bool ReturnsRows => true;
 
-        public override async ValueTask ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                _rows.Add(row(reader));
-            }
-        }
+        public override void AddRow(NpgsqlDataReader reader) => _rows.Add(row(reader));
 
         public override void Complete(int recordsAffected) => Completion.TrySetResult(_rows);
 

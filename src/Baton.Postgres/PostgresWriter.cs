@@ -20,6 +20,7 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
     private readonly PgPipeline _pipeline;
     private readonly PgCommand _insertEvents;
     private readonly PgCommand _insertRuns;
+    private readonly PgCommand _insertLeasedRuns;
     private readonly PgCommand _selectWaits;
     private readonly PgCommand _claimIdempotency;
     private readonly PgCommand _insertSkip;
@@ -73,6 +74,14 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
             FROM unnest($1, $2, $3, $4, $5, $6) AS r (id, function_id, trigger, event_id, parent_run_id, parent_step_id)
             """,
             TextArray, TextArray, TextArray, TextArray, TextArray, TextArray, Big);
+        // Runs leased at ingest (IngestLease): written as a first claim would leave them.
+        _insertLeasedRuns = Prepare(
+            $"""
+            INSERT INTO {s}.runs (id, function_id, status, trigger, event_id, created_at, started_at, due_at, lease_owner, lease_token, claims)
+            SELECT id, function_id, 1, trigger, event_id, $5, $5, $6, $7, {IngestLease.FirstToken}, 1
+            FROM unnest($1, $2, $3, $4) AS r (id, function_id, trigger, event_id)
+            """,
+            TextArray, TextArray, TextArray, TextArray, Big, Big, Text);
         _selectWaits = Prepare(
             $"SELECT id, run_id, step_id, event_name, condition, trigger FROM {s}.waits WHERE event_name = ANY($1) AND (expires_at IS NULL OR expires_at > $2) ORDER BY id",
             TextArray, Big);
@@ -126,6 +135,23 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
             SELECT EXISTS (SELECT 1 FROM fence)
             """,
             Text, Text, Text, Int, Small, Small, Int, Big, Big, Big, Text, Text, Text, Text, Big);
+        _upsertStep.Set = new PgSetStatement(
+            $"""
+            WITH i AS (
+                SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) WITH ORDINALITY
+                    AS i (run_id, step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail, owner, token, ord)),
+            fence AS (SELECT i.ord FROM i JOIN {s}.runs r ON r.id = i.run_id AND r.lease_owner = i.owner AND r.lease_token = i.token FOR SHARE OF r),
+            written AS (
+                INSERT INTO {s}.steps (run_id, step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail)
+                SELECT run_id, step_id, name, position, kind, status, attempts, started_at, finished_at, wake_at, output, error, detail
+                FROM i WHERE ord IN (SELECT ord FROM fence)
+                ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
+                    finished_at = excluded.finished_at, wake_at = excluded.wake_at, output = excluded.output, error = excluded.error, detail = excluded.detail
+                WHERE {s}.steps.status <> 0
+                RETURNING 1)
+            SELECT EXISTS (SELECT 1 FROM fence WHERE fence.ord = i.ord), i.ord FROM i
+            """,
+            static values => $"{values[0]}\n{values[1]}");
         _insertAttempt = Prepare(
             $"""
             INSERT INTO {s}.step_attempts (run_id, step_id, attempt, started_at, finished_at, error) VALUES ($1, $2, $3, $4, $5, $6)
@@ -150,6 +176,19 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
             SELECT parent_run_id, parent_step_id FROM finished
             """,
             Text, Text, Big, Small, Big, Text, Text, Text);
+        _finish.Set = new PgSetStatement(
+            $"""
+            WITH i AS (
+                SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8) WITH ORDINALITY AS i (id, owner, token, status, finished_at, output, error, progress, ord)),
+            finished AS (
+                UPDATE {s}.runs r SET status = i.status, lease_owner = NULL, due_at = NULL, finished_at = i.finished_at, output = i.output, error = i.error,
+                    progress = COALESCE(i.progress, r.progress)
+                FROM i WHERE r.id = i.id AND r.lease_owner = i.owner AND r.lease_token = i.token
+                RETURNING r.id, r.parent_run_id, r.parent_step_id, i.ord),
+            unsubscribed AS (DELETE FROM {s}.waits WHERE run_id IN (SELECT id FROM finished))
+            SELECT parent_run_id, parent_step_id, ord FROM finished
+            """,
+            static values => (string)values[0]!);
         _heartbeat = Prepare(
             $"""
             UPDATE {s}.runs r SET due_at = $1 FROM unnest($2, $3, $4) AS l (id, owner, token)
@@ -400,7 +439,7 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
 
     private async ValueTask<(CancelResult Result, string? FunctionId)> CancelAsync(string runId, string reason, DateTimeOffset now)
     {
-        var (found, parentRun, parentStep, functionId) = await ReadParentAsync(_cancel.Bind(reason, Pg.Ms(now), runId)).ConfigureAwait(false);
+        var (found, parentRun, parentStep, functionId) = await ReadParentAsync(_cancel.Bind(reason, Pg.Ms(now), runId), withFunction: true).ConfigureAwait(false);
         if (!found)
         {
             var count = await _runExists.Bind(runId).ScalarAsync().ConfigureAwait(false);
@@ -459,7 +498,15 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
             created.Add(run);
         }
 
-        await InsertRunsAsync(created, command.Now).ConfigureAwait(false);
+        IReadOnlyList<ClaimedRun> claimed = [];
+        if (command.Lease is { } lease)
+        {
+            claimed = await InsertLeasedRunsAsync(created, lease, command.Now).ConfigureAwait(false);
+        }
+        else
+        {
+            await InsertRunsAsync(created, command.Now).ConfigureAwait(false);
+        }
 
         foreach (var (eventId, functionId, reason) in plan.Skips)
         {
@@ -487,7 +534,38 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
             woken += await ApplyFlowRunsAsync(plan.FlowRuns, command.Now, created, cancelled).ConfigureAwait(false);
         }
 
-        return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled);
+        return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled) { Claimed = claimed };
+    }
+
+    /// <summary>
+    /// Inserts the created runs: up to the lease's limit of the leasable ones already leased to the ingesting worker
+    /// (one statement), the rest due now as usual. Returns the leased runs.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<ClaimedRun>> InsertLeasedRunsAsync(List<NewRun> created, IngestLease lease, DateTimeOffset now)
+    {
+        var leased = new List<NewRun>(Math.Min(lease.Limit, created.Count));
+        var queued = new List<NewRun>();
+        foreach (var run in created)
+        {
+            (leased.Count < lease.Limit && IngestLease.Leasable(run) ? leased : queued).Add(run);
+        }
+
+        await InsertRunsAsync(queued, now).ConfigureAwait(false);
+        if (leased.Count == 0)
+        {
+            return [];
+        }
+
+        await _insertLeasedRuns.Bind(
+            leased.Select(r => r.RunId).ToArray(), leased.Select(r => r.FunctionId).ToArray(), leased.Select(r => r.TriggerJson).ToArray(),
+            leased.Select(r => r.EventId).ToArray(), Pg.Ms(now), Pg.Ms(lease.LeaseUntil), lease.Owner).ExecuteAsync().ConfigureAwait(false);
+        foreach (var wait in leased.SelectMany(r => r.CancelWaits))
+        {
+            await InsertWaitAsync(wait).ConfigureAwait(false);
+        }
+
+        var at = Pg.Time(Pg.Ms(now));
+        return leased.ConvertAll(r => lease.ToClaimed(r, at));
     }
 
     private ValueTask InsertRunAsync(NewRun run, DateTimeOffset now) => InsertRunsAsync([run], now);
@@ -532,9 +610,12 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
     }
 
     /// <summary>Reads the one row of a finish or cancel: parent run and step, and the function when the statement returns it.</summary>
-    private static async ValueTask<(bool Found, string? ParentRun, string? ParentStep, string? FunctionId)> ReadParentAsync(PgCall call)
+    private static async ValueTask<(bool Found, string? ParentRun, string? ParentStep, string? FunctionId)> ReadParentAsync(PgCall call, bool withFunction = false)
     {
-        var rows = await call.QueryAsync(static reader => (Pg.Text(reader, 0), Pg.Text(reader, 1), reader.FieldCount > 2 ? Pg.Text(reader, 2) : null)).ConfigureAwait(false);
+        // Only the column count asked for: a set statement's rows carry their position after these.
+        var rows = await call.QueryAsync<(string? ParentRun, string? ParentStep, string? FunctionId)>(withFunction
+            ? static reader => (Pg.Text(reader, 0), Pg.Text(reader, 1), Pg.Text(reader, 2))
+            : static reader => (Pg.Text(reader, 0), Pg.Text(reader, 1), (string?)null)).ConfigureAwait(false);
         return rows.Count == 0 ? (false, null, null, null) : (true, rows[0].Item1, rows[0].Item2, rows[0].Item3);
     }
 

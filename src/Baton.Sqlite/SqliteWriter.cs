@@ -17,6 +17,7 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
     private readonly PreparedCommand _insertEvent;
     private readonly PreparedCommand _selectWaits;
     private readonly PreparedCommand _insertRun;
+    private readonly PreparedCommand _insertLeasedRun;
     private readonly PreparedCommand _claimIdempotency;
     private readonly PreparedCommand _insertSkip;
     private readonly PreparedCommand _insertWait;
@@ -65,6 +66,12 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
             VALUES ($id, $function, 0, $trigger, $event, $now, $now, $parent, $parentStep)
             """,
             "$id", "$function", "$trigger", "$event", "$now", "$parent", "$parentStep");
+        _insertLeasedRun = Prepare(
+            $"""
+            INSERT INTO runs (id, function_id, status, trigger, event_id, created_at, started_at, due_at, lease_owner, lease_token, claims)
+            VALUES ($id, $function, 1, $trigger, $event, $now, $now, $until, $owner, {IngestLease.FirstToken}, 1)
+            """,
+            "$id", "$function", "$trigger", "$event", "$now", "$until", "$owner");
         _claimIdempotency = Prepare(
             """
             INSERT INTO idempotency (function_id, key, run_id, expires_at) VALUES ($function, $key, $run, $until)
@@ -422,6 +429,8 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
 
         var plan = command.Planner.ReadsPauses(fresh) ? command.Planner.Plan(fresh, waits, command.Now, ReadPauses()) : command.Planner.Plan(fresh, waits, command.Now);
         var created = new List<NewRun>(plan.Runs.Count);
+        var lease = command.Lease;
+        var claimed = lease is null ? null : new List<ClaimedRun>(Math.Min(lease.Limit, plan.Runs.Count));
         foreach (var run in plan.Runs)
         {
             if (run.IdempotencyKey is { } key && _claimIdempotency.Bind(run.FunctionId, key, run.RunId, Db.Ms(run.IdempotencyUntil), now).Execute() == 0)
@@ -430,7 +439,22 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
                 continue;
             }
 
-            InsertRun(run, command.Now);
+            if (claimed is not null && claimed.Count < lease!.Limit && IngestLease.Leasable(run))
+            {
+                // Leased to the ingesting worker: written as a first claim would leave it.
+                _insertLeasedRun.Bind(run.RunId, run.FunctionId, run.TriggerJson, run.EventId, now, Db.Ms(lease.LeaseUntil), lease.Owner).Execute();
+                foreach (var wait in run.CancelWaits)
+                {
+                    InsertWait(wait);
+                }
+
+                claimed.Add(lease.ToClaimed(run, Db.Time(now)));
+            }
+            else
+            {
+                InsertRun(run, command.Now);
+            }
+
             created.Add(run);
         }
 
@@ -460,7 +484,7 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
             woken += ApplyFlowRuns(plan.FlowRuns, command.Now, created, cancelled);
         }
 
-        return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled);
+        return new IngestResult(fresh.Select(e => e.Id).ToArray(), created, woken, cancelled) { Claimed = (IReadOnlyList<ClaimedRun>?)claimed ?? [] };
     }
 
     /// <summary>A leased run from a row of <c>id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress</c>.</summary>

@@ -47,7 +47,17 @@ internal sealed class BatonBench : IAsyncDisposable
     /// needs through <c>configure</c>.
     /// </summary>
     public static void Defaults(BatonOptions options)
-        => options.ShutdownGracePeriod = TimeSpan.FromSeconds(10);
+    {
+        options.ShutdownGracePeriod = TimeSpan.FromSeconds(10);
+
+        // BATON_BENCH_IN_FLIGHT=1024:512 overrides MaxConcurrentRuns and ClaimBatchSize (in every child and node process
+        // too), to measure how throughput depends on the runs in flight.
+        if (Environment.GetEnvironmentVariable("BATON_BENCH_IN_FLIGHT") is { } inFlight && inFlight.Split(':') is [var max, var claim])
+        {
+            options.MaxConcurrentRuns = int.Parse(max, System.Globalization.CultureInfo.InvariantCulture);
+            options.ClaimBatchSize = int.Parse(claim, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
     public static async Task<BatonBench> StartAsync(
         ScenarioContext context,

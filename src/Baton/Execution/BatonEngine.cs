@@ -121,9 +121,62 @@ internal sealed class BatonEngine : IAsyncDisposable
         var now = Time.GetUtcNow();
         var records = ToRecords(events, now);
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
-        await Writer.IngestAsync(new IngestCommand(records, Router, now, Options.EventDedupeWindow), PublishIngested).ConfigureAwait(false);
+        var command = new IngestCommand(records, Router, now, Options.EventDedupeWindow);
+        var worker = LocalWorker;
+        var wanted = worker is null ? 0 : LeasableRuns(records);
+        if (wanted == 0 || worker!.ReserveForIngest(wanted, now) is not { } lease)
+        {
+            await Writer.IngestAsync(command, PublishIngested).ConfigureAwait(false);
+            return records.Select(r => r.Id).ToArray();
+        }
+
+        // The runs this ingest creates go straight to this process's worker, leased in the ingest's transaction.
+        try
+        {
+            await Writer.IngestAsync(command with { Lease = lease }, result =>
+            {
+                PublishIngested(result);
+                worker.StartLeased(lease, result.Claimed, now);
+            }).ConfigureAwait(false);
+        }
+        catch
+        {
+            worker.ReleaseReservation(lease);
+            throw;
+        }
+
         return records.Select(r => r.Id).ToArray();
     }
+
+    /// <summary>
+    /// How many of the events trigger a function whose runs an ingest may lease (no claim-time flow control, no ingest
+    /// rules): the slots worth reserving. Reserving more would only shrink the dispatcher's claims meanwhile.
+    /// </summary>
+    private int LeasableRuns(EventRecord[] records)
+    {
+        var count = 0;
+        string? lastName = null;
+        var lastLeasable = false;
+        foreach (var record in records)
+        {
+            if (!string.Equals(record.Name, lastName, StringComparison.Ordinal))
+            {
+                lastName = record.Name;
+                lastLeasable = false;
+                foreach (var (function, _) in Registry.Match(record.Name))
+                {
+                    lastLeasable |= function.Flow is null && function.Ingest is null;
+                }
+            }
+
+            count += lastLeasable ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>This process's worker while it runs: ingests lease the runs they create to it when it has free slots.</summary>
+    public ILocalWorker? LocalWorker { get; set; }
 
     /// <summary>Publishes what an ingest did: runs created, and runs cancelled by cancel-on events.</summary>
     public void PublishIngested(IngestResult result)

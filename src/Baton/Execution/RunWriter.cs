@@ -40,9 +40,9 @@ internal sealed partial class RunWriter : IAsyncDisposable
     }
 
     // Each command says whether its commit may have made work due now: only then is the dispatcher woken, so a
-    // run's own step commits do not each cost an empty claim.
+    // run's own step commits do not each cost an empty claim (nor do runs an ingest leased to this worker).
     public Task<IngestResult> IngestAsync(IngestCommand command, Action<IngestResult>? onCommitted = null)
-        => Enqueue(command, static (w, c, t) => w.IngestEventsAsync(c, t), onCommitted, static (_, r) => r.RunsCreated.Count > 0 || r.RunsWoken > 0);
+        => Enqueue(command, static (w, c, t) => w.IngestEventsAsync(c, t), onCommitted, static (_, r) => r.RunsCreated.Count > r.Claimed.Count || r.RunsWoken > 0);
 
     public Task<ClaimResult> ClaimAsync(ClaimCommand command)
         => Enqueue(command, static (w, c, t) => w.ClaimDueRunsAsync(c, t), null, Never);

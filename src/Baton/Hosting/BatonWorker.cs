@@ -14,7 +14,7 @@ namespace Baton.Hosting;
 /// it leads, fires cron ticks and prunes history; on shutdown stops claiming, lets in-flight steps finish within
 /// the grace period and releases what is left.
 /// </summary>
-internal sealed class BatonWorker : IHostedService, IAsyncDisposable
+internal sealed class BatonWorker : IHostedService, IAsyncDisposable, ILocalWorker
 {
     private readonly BatonEngine _engine;
     private readonly ConcurrentDictionary<string, RunExecution> _running = new(StringComparer.Ordinal);
@@ -32,6 +32,13 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
     private readonly bool _flowControl;
     private Task _dispatcher = Task.CompletedTask;
     private long _lastHeartbeatTicks;
+
+    // Slots reserved by ingests that may lease the runs they create to this worker (ILocalWorker), until they commit.
+    private int _reserved;
+
+    // True unless the dispatcher's latest claim came back short: runs may be waiting in the store, and they go first,
+    // so ingests lease nothing to this worker until the dispatcher has caught up.
+    private volatile bool _backlog = true;
 
     public BatonWorker(BatonEngine engine)
     {
@@ -64,6 +71,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         _dispatcher = Task.Run(DispatchLoopAsync, CancellationToken.None);
         _loops.Add(Task.Run(() => _engine.Store.WatchForWorkAsync(_engine.WorkAvailable.Set, _stopping.Token), CancellationToken.None));
         _loops.Add(Task.Run(HeartbeatLoopAsync, CancellationToken.None));
+        _engine.LocalWorker = this;
 
         // The first election happens before start returns, so a worker that finds the lease free leads from the
         // moment it started: its cron schedules count from then, not from whenever a background loop first ran.
@@ -78,6 +86,11 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
         }
 
         Log.WorkerStopping(_engine.Logger, Options.WorkerId, _claims.Count);
+        if (_engine.LocalWorker == this)
+        {
+            _engine.LocalWorker = null;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -157,7 +170,7 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
             try
             {
                 // Claims count from the moment they are leased: a run still loading its history holds a slot too.
-                var free = Options.MaxConcurrentRuns - _claims.Count;
+                var free = Options.MaxConcurrentRuns - _claims.Count - Volatile.Read(ref _reserved);
                 var now = _engine.Time.GetUtcNow();
                 DateTimeOffset? nextDue = null;
                 if (!_claims.IsEmpty && now.UtcTicks - Interlocked.Read(ref _lastHeartbeatTicks) >= Options.EffectiveHeartbeat.Ticks)
@@ -180,12 +193,18 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
                         Start(run, histories, now);
                     }
 
+                    _backlog = claim.Runs.Count == limit;
                     if (claim.Runs.Count == limit)
                     {
                         continue;
                     }
 
                     nextDue = claim.NextDueAt;
+                }
+                else
+                {
+                    // Full: runs ingested meanwhile wait in the store, and must not be overtaken by later ones.
+                    _backlog = true;
                 }
 
                 var wait = Options.PollInterval;
@@ -214,6 +233,44 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable
             }
         }
     }
+
+    public IngestLease? ReserveForIngest(int wanted, DateTimeOffset now)
+    {
+        if (wanted <= 0 || _backlog || _stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        while (true)
+        {
+            var reserved = Volatile.Read(ref _reserved);
+            var take = Math.Min(wanted, Options.MaxConcurrentRuns - _claims.Count - reserved);
+            if (take <= 0)
+            {
+                // Full: this ingest's runs wait in the store, and later ingests must not overtake them when a slot frees.
+                _backlog = true;
+                return null;
+            }
+
+            if (Interlocked.CompareExchange(ref _reserved, reserved + take, reserved) == reserved)
+            {
+                return new IngestLease(Options.WorkerId, now + Options.LeaseDuration, take);
+            }
+        }
+    }
+
+    public void StartLeased(IngestLease lease, IReadOnlyList<ClaimedRun> runs, DateTimeOffset now)
+    {
+        // Registered as claims before the reservation is freed, so the dispatcher never sees the slots free twice.
+        foreach (var run in runs)
+        {
+            Start(run, NoHistories, now);
+        }
+
+        ReleaseReservation(lease);
+    }
+
+    public void ReleaseReservation(IngestLease lease) => Interlocked.Add(ref _reserved, -lease.Limit);
 
     private void Start(ClaimedRun run, Task<IReadOnlyDictionary<string, IReadOnlyList<StepInfo>>> histories, DateTimeOffset now)
     {

@@ -123,6 +123,9 @@ public sealed record IngestCommand(IReadOnlyList<EventRecord> Events, IIngestPla
 {
     /// <summary>A cron tick to record as its schedule's latest, whether or not its event is new (another node may have fired it first).</summary>
     public CronTick? CronTick { get; init; }
+
+    /// <summary>When set, plain runs the ingest creates are leased to the ingesting worker in the same transaction (see <see cref="IngestLease"/>).</summary>
+    public IngestLease? Lease { get; init; }
 }
 
 /// <summary>Result of an ingest.</summary>
@@ -134,6 +137,9 @@ public sealed record IngestResult(IReadOnlyList<string> NewEventIds, IReadOnlyLi
 {
     /// <summary>Nothing new.</summary>
     public static IngestResult Empty { get; } = new([], [], 0, []);
+
+    /// <summary>The created runs leased to the ingesting worker (<see cref="IngestCommand.Lease"/>), also listed in <see cref="RunsCreated"/>.</summary>
+    public IReadOnlyList<ClaimedRun> Claimed { get; init; } = [];
 }
 
 /// <summary>A run cancelled as a side effect of a command.</summary>
