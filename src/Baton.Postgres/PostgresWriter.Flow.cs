@@ -189,7 +189,8 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
-    private async ValueTask InsertFlowRunsAsync(IReadOnlyList<NewRun> runs, DateTimeOffset now)
+    /// <summary>Inserts runs into their fairness queues, due at <paramref name="dueAt"/> (default: now; later for a pending debounce or batch run).</summary>
+    private async ValueTask InsertFlowRunsAsync(IReadOnlyList<NewRun> runs, DateTimeOffset now, DateTimeOffset? dueAt = null)
     {
         _madeWorkDue = true;
         var flows = runs.Select(r => r.Flow!).ToArray();
@@ -201,7 +202,7 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             flows.Select(f => f.Key2).ToArray(), flows.Select(f => f.Key2 is null ? (long?)null : f.Limit2).ToArray(),
             flows.Select(f => f.ThrottleKey).ToArray(), flows.Select(f => f.ThrottleKey is null ? (long?)null : f.ThrottleIntervalMs).ToArray(),
             flows.Select(f => f.ThrottleKey is null ? (long?)null : f.ThrottleBurst).ToArray(),
-            Pg.Ms(now)).ExecuteAsync().ConfigureAwait(false);
+            Pg.Ms(now), Pg.Ms(dueAt ?? now)).ExecuteAsync().ConfigureAwait(false);
 
         // The shared lock keeps a claim from removing the queue between this insert and its commit (the claim only
         // removes a queue whose exclusive lock it gets without waiting).
@@ -221,12 +222,12 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             $"""
             INSERT INTO {s}.runs (id, function_id, status, trigger, event_id, created_at, due_at, parent_run_id, parent_step_id, error,
                 flow_queue, flow_priority, flow_key1, flow_limit1, flow_key2, flow_limit2, throttle_key, throttle_interval, throttle_burst)
-            SELECT id, function_id, 0, trigger, event_id, $17, $17, parent_run_id, parent_step_id, error,
+            SELECT id, function_id, 0, trigger, event_id, $17, $18, parent_run_id, parent_step_id, error,
                 queue, priority, key1, limit1, key2, limit2, throttle, interval, burst
             FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                 AS r (id, function_id, trigger, event_id, parent_run_id, parent_step_id, error, queue, priority, key1, limit1, key2, limit2, throttle, interval, burst)
             """,
-            texts, texts, texts, texts, texts, texts, texts, texts, bigs, texts, bigs, texts, bigs, texts, bigs, bigs, NpgsqlDbType.Bigint);
+            texts, texts, texts, texts, texts, texts, texts, texts, bigs, texts, bigs, texts, bigs, texts, bigs, bigs, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint);
         _flowInsertQueues = Prepare(
             $"""
             WITH locked AS MATERIALIZED (SELECT q, pg_advisory_xact_lock_shared(hashtextextended('q' || q, 0)) FROM unnest($1) AS q)

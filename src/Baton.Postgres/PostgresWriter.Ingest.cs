@@ -132,10 +132,18 @@ internal sealed partial class PostgresWriter
             await statements.UpdatePending.Bind(run.RunId, nowMs, 1, run.FunctionId, gather.Key).ExecuteAsync().ConfigureAwait(false);
         }
 
-        await statements.InsertPendingRun.Bind(run.RunId, run.FunctionId, run.TriggerJson, run.EventId, nowMs, Pg.Ms(gather.DueAt)).ExecuteAsync().ConfigureAwait(false);
-        foreach (var wait in run.CancelWaits)
+        if (run.Flow is not null)
         {
-            await InsertWaitAsync(wait).ConfigureAwait(false);
+            // Under concurrency, throttle or priority too: the pending run waits in its fairness queue like any other.
+            await InsertFlowRunsAsync([run], now, gather.DueAt).ConfigureAwait(false);
+        }
+        else
+        {
+            await statements.InsertPendingRun.Bind(run.RunId, run.FunctionId, run.TriggerJson, run.EventId, nowMs, Pg.Ms(gather.DueAt)).ExecuteAsync().ConfigureAwait(false);
+            foreach (var wait in run.CancelWaits)
+            {
+                await InsertWaitAsync(wait).ConfigureAwait(false);
+            }
         }
 
         // Other nodes re-read the next due time, so a pending run falls due on time wherever it is claimed.

@@ -202,20 +202,21 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
-    private void InsertFlowRun(NewRun run, RunFlow flow, DateTimeOffset now)
+    /// <summary>Inserts a run into its fairness queue, due at <paramref name="dueAt"/> (default: now; later for a pending debounce or batch run).</summary>
+    private void InsertFlowRun(NewRun run, RunFlow flow, DateTimeOffset now, DateTimeOffset? dueAt = null)
     {
         Lazy(
             ref _flowInsertRun,
             """
             INSERT INTO runs (id, function_id, status, trigger, event_id, created_at, due_at, parent_run_id, parent_step_id, error,
                 flow_queue, flow_priority, flow_key1, flow_limit1, flow_key2, flow_limit2, throttle_key, throttle_interval, throttle_burst)
-            VALUES ($id, $function, 0, $trigger, $event, $now, $now, $parent, $parentStep, $error,
+            VALUES ($id, $function, 0, $trigger, $event, $now, $due, $parent, $parentStep, $error,
                 $queue, $priority, $key1, $limit1, $key2, $limit2, $throttle, $interval, $burst)
             """,
-            "$id", "$function", "$trigger", "$event", "$now", "$parent", "$parentStep", "$error",
+            "$id", "$function", "$trigger", "$event", "$now", "$due", "$parent", "$parentStep", "$error",
             "$queue", "$priority", "$key1", "$limit1", "$key2", "$limit2", "$throttle", "$interval", "$burst")
             .Bind(
-                run.RunId, run.FunctionId, run.TriggerJson, run.EventId, Db.Ms(now), run.ParentRunId, run.ParentStepId, StoreJson.Error(flow.Error),
+                run.RunId, run.FunctionId, run.TriggerJson, run.EventId, Db.Ms(now), Db.Ms(dueAt ?? now), run.ParentRunId, run.ParentStepId, StoreJson.Error(flow.Error),
                 flow.Queue, flow.PriorityMs, flow.Key1, flow.Key1 is null ? null : flow.Limit1, flow.Key2, flow.Key2 is null ? null : flow.Limit2,
                 flow.ThrottleKey, flow.ThrottleKey is null ? null : flow.ThrottleIntervalMs, flow.ThrottleKey is null ? null : flow.ThrottleBurst)
             .Execute();

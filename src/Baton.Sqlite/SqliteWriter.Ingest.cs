@@ -137,7 +137,16 @@ internal sealed partial class SqliteWriter
             statements.UpdatePending.Bind(run.RunId, nowMs, 1, run.FunctionId, gather.Key).Execute();
         }
 
-        statements.InsertPendingRun.Bind(run.RunId, run.FunctionId, run.TriggerJson, run.EventId, nowMs, Db.Ms(gather.DueAt)).Execute();
+        if (run.Flow is { } claimRules)
+        {
+            // Under concurrency, throttle or priority too: the pending run waits in its fairness queue like any other.
+            InsertFlowRun(run, claimRules, now, gather.DueAt);
+        }
+        else
+        {
+            statements.InsertPendingRun.Bind(run.RunId, run.FunctionId, run.TriggerJson, run.EventId, nowMs, Db.Ms(gather.DueAt)).Execute();
+        }
+
         foreach (var wait in run.CancelWaits)
         {
             InsertWait(wait);

@@ -30,14 +30,6 @@ internal static class IngestRulesCompiler
                 id, "singleton", $"cannot be combined with {(builder.DebounceValue is null ? "batch" : "debounce")}: a pending run would count as active and hold back every later event");
         }
 
-        if ((builder.DebounceValue is not null || builder.BatchValue is not null) && (builder.ConcurrencyRules.Count > 0 || builder.ThrottleRule is not null || builder.PriorityExpression is not null))
-        {
-            // A pending debounce or batch run is created and re-timed by the ingest statements, which do not place it
-            // in a claim queue: refuse the combination rather than let its runs bypass the claim-time limits.
-            throw new FunctionConfigurationException(
-                id, builder.DebounceValue is null ? "batch" : "debounce", "cannot be combined with concurrency, throttle or priority yet");
-        }
-
         return new IngestRules(
             builder.RateLimitValue is { } rate ? CompileRateLimit(id, rate) : null,
             builder.DebounceValue is { } debounce ? CompileDebounce(id, debounce) : null,

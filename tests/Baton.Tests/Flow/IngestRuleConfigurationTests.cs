@@ -23,9 +23,6 @@ public sealed class IngestRuleConfigurationTests
         { "batch-and-debounce", f => f.OnEvent("a/b").Batch(10, TimeSpan.FromSeconds(5)).Debounce(TimeSpan.FromSeconds(5)), "batch" },
         { "singleton-and-debounce", f => f.OnEvent("a/b").Singleton().Debounce(TimeSpan.FromSeconds(5)), "singleton" },
         { "singleton-and-batch", f => f.OnEvent("a/b").Singleton().Batch(2, TimeSpan.FromSeconds(5)), "singleton" },
-        { "debounce-and-concurrency", f => f.OnEvent("a/b").Debounce(TimeSpan.FromSeconds(5)).Concurrency(2), "debounce" },
-        { "batch-and-throttle", f => f.OnEvent("a/b").Batch(2, TimeSpan.FromSeconds(5)).Throttle(1, TimeSpan.FromSeconds(1)), "batch" },
-        { "batch-and-priority", f => f.OnEvent("a/b").Batch(2, TimeSpan.FromSeconds(5)).Priority("10"), "batch" },
         { "singleton-bad-key", f => f.OnEvent("a/b").Singleton("event..x"), "singleton.key" },
         { "singleton-bad-mode", f => f.OnEvent("a/b").Singleton(mode: (SingletonMode)7), "singleton.mode" },
     };
