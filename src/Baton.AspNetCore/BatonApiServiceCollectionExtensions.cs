@@ -2,6 +2,7 @@ using Baton.AspNetCore;
 using Baton.AspNetCore.Alerts;
 using Baton.AspNetCore.Metrics;
 using Baton.AspNetCore.Replay;
+using Baton.AspNetCore.Streaming;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ public static class BatonApiServiceCollectionExtensions
 {
     /// <summary>
     /// Adds what <c>MapBaton()</c> serves: options (<see cref="BatonApiOptions"/>), the bulk-replay scheduler, the
-    /// Prometheus collector, failure alerts and the OpenAPI document <c>baton</c>. Call <c>AddBaton()</c> as well.
+    /// store change-feed reader of the live stream, the Prometheus collector, failure alerts and the OpenAPI document <c>baton</c>. Call <c>AddBaton()</c> as well.
     /// Calling it again only applies <paramref name="configure"/>.
     /// </summary>
     public static IServiceCollection AddBatonApi(this IServiceCollection services, Action<BatonApiOptions>? configure = null)
@@ -39,6 +40,8 @@ public static class BatonApiServiceCollectionExtensions
         services.AddSingleton<PrometheusMetrics>();
         services.AddSingleton<ReplayScheduler>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ReplayScheduler>());
+        services.AddSingleton<CommittedChanges>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<CommittedChanges>());
         services.AddSingleton<AlertMonitor>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AlertMonitor>());
         services.AddOpenApi("baton");

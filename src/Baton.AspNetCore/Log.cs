@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(5300, LogLevel.Information, "Live stream client dropped: it fell {Buffer} changes behind")]
     public static partial void StreamClientTooSlow(ILogger logger, int buffer);
+
+    [LoggerMessage(5301, LogLevel.Warning, "Reading the store's change feed failed; retrying at the next wake-up")]
+    public static partial void ChangeFeedReadFailed(ILogger logger, Exception exception);
 }
