@@ -89,6 +89,13 @@ public sealed class ApiApp : IAsyncDisposable
         baton.AddFunction<JsonElement>("sleepy", f => f.OnEvent("test/sleep"), async ctx => await ctx.Step.Sleep("nap", TimeSpan.FromHours(1)));
     }
 
+    /// <summary>Moves the fake clock forward and wakes the worker, which may have armed its poll timer just before the jump.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Time.Advance(by);
+        Services.GetRequiredService<Baton.Execution.BatonEngine>().WorkAvailable.Set();
+    }
+
     /// <summary>Posts <paramref name="body"/> (raw JSON text) to <paramref name="path"/>.</summary>
     public Task<HttpResponseMessage> PostRawAsync(string path, string body)
         => Http.PostAsync(new Uri(path, UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
