@@ -14,50 +14,63 @@ internal sealed partial class SqliteStore
     public async Task<IReadOnlyList<RunStatsBucket>> GetRunStatsAsync(RunStatsQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var from = Db.Ms(query.From);
-        var width = (long)query.Bucket.TotalMilliseconds;
         var function = query.FunctionId is null ? "" : " AND function_id = $fn";
         var buckets = new RunStatsCounts(query);
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            using (var started = Command(connection, query,
-                       "SELECT (started_at - $from) / $width, COUNT(*), AVG(started_at - created_at), MAX(started_at - created_at) FROM runs " +
-                       "WHERE started_at IS NOT NULL AND started_at >= $from AND started_at < $to" + function + " GROUP BY 1"))
+            // One aggregate per bucket over a range of the covering index: several times faster here than one GROUP BY
+            // over the window, which sorts every row in a temporary B-tree.
+            using var started = Command(connection, query,
+                "SELECT COUNT(*), AVG(started_at - created_at), MAX(started_at - created_at) FROM runs " +
+                "WHERE started_at IS NOT NULL AND started_at >= $from AND started_at < $to" + function);
+            using var finished = Command(connection, query,
+                $"SELECT SUM(status = {(int)RunStatus.Completed}), SUM(status = {(int)RunStatus.Failed}), SUM(status = {(int)RunStatus.Cancelled}) FROM runs " +
+                "WHERE finished_at IS NOT NULL AND finished_at >= $from AND finished_at < $to" + function);
+            var index = 0L;
+            for (var at = query.From; at < query.To; at += query.Bucket, index++)
             {
-                using var reader = started.ExecuteReader();
-                while (reader.Read())
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var command in new[] { started, finished })
                 {
-                    buckets.Started(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3));
+                    command.Parameters["$from"].Value = Db.Ms(at);
+                    command.Parameters["$to"].Value = Db.Ms(at + query.Bucket);
                 }
-            }
 
-            using (var finished = Command(connection, query,
-                       "SELECT (finished_at - $from) / $width, status, COUNT(*) FROM runs " +
-                       "WHERE finished_at IS NOT NULL AND finished_at >= $from AND finished_at < $to" + function + " GROUP BY 1, 2"))
-            {
-                using var reader = finished.ExecuteReader();
-                while (reader.Read())
+                using (var reader = started.ExecuteReader())
                 {
-                    buckets.Finished(reader.GetInt64(0), (RunStatus)reader.GetInt32(1), reader.GetInt64(2));
+                    if (reader.Read() && reader.GetInt64(0) > 0)
+                    {
+                        buckets.Started(index, reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2));
+                    }
+                }
+
+                using (var reader = finished.ExecuteReader())
+                {
+                    if (reader.Read() && !reader.IsDBNull(0))
+                    {
+                        buckets.Finished(index, RunStatus.Completed, reader.GetInt64(0));
+                        buckets.Finished(index, RunStatus.Failed, reader.GetInt64(1));
+                        buckets.Finished(index, RunStatus.Cancelled, reader.GetInt64(2));
+                    }
                 }
             }
         }
 
         return buckets.ToBuckets();
 
-        SqliteCommand Command(SqliteConnection connection, RunStatsQuery q, string sql)
+        static SqliteCommand Command(SqliteConnection connection, RunStatsQuery q, string sql)
         {
             var command = connection.CreateCommand();
             command.CommandText = sql;
-            command.Parameters.AddWithValue("$from", from);
-            command.Parameters.AddWithValue("$to", Db.Ms(q.To));
-            command.Parameters.AddWithValue("$width", width);
+            command.Parameters.AddWithValue("$from", 0L);
+            command.Parameters.AddWithValue("$to", 0L);
             if (q.FunctionId is not null)
             {
                 command.Parameters.AddWithValue("$fn", q.FunctionId);
             }
 
+            command.Prepare();
             return command;
         }
     }
