@@ -64,6 +64,9 @@ public sealed class BatonApiOptions
     /// <summary>Failure alert rules (see <see cref="AlertRule"/>). Default is none.</summary>
     public IList<AlertRule> Alerts { get; } = [];
 
+    /// <summary>The dashboard's settings, e.g. links to the host's own pages in its navigation bar. Default is no links.</summary>
+    public DashboardOptions Dashboard { get; } = new();
+
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
     {
@@ -96,6 +99,8 @@ public sealed class BatonApiOptions
             ArgumentNullException.ThrowIfNull(rule, nameof(Alerts));
             rule.Validate();
         }
+
+        Dashboard.Validate();
     }
 
     private static void Positive(int value, string name)

@@ -12,7 +12,7 @@ internal static class CliApp
 
           send <name> [--data JSON] [--id ID] [--ts TIME]   send one event
           send --event JSON | --file PATH                   send an event or an array of events given as JSON ('-' reads stdin)
-          runs list [--function F] [--status S] [--from T] [--to T] [--text X] [--limit N] [--cursor C] [--json]
+          runs list [--function F] [--key K] [--status S] [--from T] [--to T] [--text X] [--limit N] [--cursor C] [--json]
           runs show <runId> [--json]                        a run with its steps
           runs tail [--function F] [--run ID] [--count N]   print run and step changes as they happen
           replay --function F --status Failed [--from T] [--to T] [--yes]
@@ -149,6 +149,11 @@ internal static class CliApp
             query += "&text=" + Uri.EscapeDataString(text);
         }
 
+        if (args.Option("key") is { } key)
+        {
+            query += "&key=" + Uri.EscapeDataString(key);
+        }
+
         if (args.Option("cursor") is { } cursor)
         {
             query += "&cursor=" + Uri.EscapeDataString(cursor);
@@ -185,8 +190,10 @@ internal static class CliApp
         var asJson = args.Flag("json");
         args.EnsureAllUsed(3);
         var detail = await api.GetAsync("api/v1/runs/" + Uri.EscapeDataString(args.Positional[2]), cancellationToken).ConfigureAwait(false);
+        var logs = await RunLogsAsync(api, args.Positional[2], cancellationToken).ConfigureAwait(false);
         if (asJson)
         {
+            detail["logs"] = logs;
             await console.Out.WriteLineAsync(detail.ToJsonString(Indented)).ConfigureAwait(false);
             return 0;
         }
@@ -219,7 +226,41 @@ internal static class CliApp
         {
             Text(s!["name"]), Text(s["kind"]), Text(s["status"]), Text(s["attempts"]), Ms(s["durationMs"]), s["error"] is { } e ? Text(e["message"]) : "",
         }));
+        if (logs.Count > 0)
+        {
+            await output.WriteLineAsync().ConfigureAwait(false);
+            Table.Write(output, ["TIME", "LEVEL", "STEP", "MESSAGE"], logs.Select(l => new[]
+            {
+                Text(l!["at"]), Text(l["level"]), Text(l["stepId"]),
+                Text(l["message"]) + (l["exception"] is { } x ? " | " + Text(x).Split('\n')[0] : ""),
+            }));
+        }
+
         return 0;
+    }
+
+    /// <summary>Every stored log line of a run, page after page.</summary>
+    private static async Task<JsonArray> RunLogsAsync(ApiClient api, string runId, CancellationToken cancellationToken)
+    {
+        var lines = new JsonArray();
+        string? cursor = null;
+        do
+        {
+            var page = await api.GetAsync(
+                $"api/v1/runs/{Uri.EscapeDataString(runId)}/logs" + (cursor is null ? "" : "?cursor=" + Uri.EscapeDataString(cursor)), cancellationToken).ConfigureAwait(false);
+            var items = page["items"]!.AsArray();
+            while (items.Count > 0)
+            {
+                // A node has one parent: move each line from the page to the result.
+                var line = items[0];
+                items.RemoveAt(0);
+                lines.Add(line);
+            }
+
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+        return lines;
     }
 
     private static async Task<int> TailAsync(CliArgs args, ApiClient api, CliConsole console, CancellationToken cancellationToken)

@@ -81,6 +81,7 @@ internal sealed partial class PostgresStore
                 attempts AS (DELETE FROM {Schema}.step_attempts WHERE run_id IN (SELECT id FROM doomed)),
                 steps AS (DELETE FROM {Schema}.steps WHERE run_id IN (SELECT id FROM doomed)),
                 waits AS (DELETE FROM {Schema}.waits WHERE run_id IN (SELECT id FROM doomed)),
+                logs AS (DELETE FROM {Schema}.run_logs WHERE run_id IN (SELECT id FROM doomed)),
                 gone AS (DELETE FROM {Schema}.runs WHERE id IN (SELECT id FROM doomed) RETURNING 1)
                 SELECT COUNT(*) FROM gone
                 """,
@@ -111,8 +112,34 @@ internal sealed partial class PostgresStore
                 command.BatchSize,
                 cancellationToken).ConfigureAwait(false)
             : 0;
-        return new PruneResult(runs, events, keys);
+        var flow = command.KeysExpiredBy is { } spent
+            ? await CountAsync(
+                $"""
+                WITH rate AS (
+                    DELETE FROM {Schema}.flow_rate x USING (SELECT function_id, key FROM {Schema}.flow_rate WHERE tat <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED) d
+                    WHERE x.function_id = d.function_id AND x.key = d.key RETURNING 1),
+                throttle AS (
+                    DELETE FROM {Schema}.flow_throttles x USING (SELECT key FROM {Schema}.flow_throttles WHERE tat <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED) d
+                    WHERE x.key = d.key RETURNING 1),
+                singleton AS ({SpentFlowRows("flow_singleton")}),
+                pending AS ({SpentFlowRows("flow_pending")})
+                SELECT (SELECT COUNT(*) FROM rate) + (SELECT COUNT(*) FROM throttle) + (SELECT COUNT(*) FROM singleton) + (SELECT COUNT(*) FROM pending)
+                """,
+                Pg.Ms(spent),
+                command.BatchSize,
+                cancellationToken).ConfigureAwait(false)
+            : 0;
+        return new PruneResult(runs, events, keys, flow);
     }
+
+    /// <summary>A table's rows whose run finished or is gone (at most <c>$2</c>): they no longer hold a key.</summary>
+    private string SpentFlowRows(string table)
+        => $"""
+            DELETE FROM {Schema}.{table} x USING (
+                SELECT f.function_id, f.key FROM {Schema}.{table} f LEFT JOIN {Schema}.runs r ON r.id = f.run_id
+                WHERE r.id IS NULL OR r.status >= 4 LIMIT $2 FOR UPDATE OF f SKIP LOCKED) d
+            WHERE x.function_id = d.function_id AND x.key = d.key RETURNING 1
+            """;
 
     private static async Task<LeaderLease?> ReadLeaseAsync(NpgsqlCommand command, string name, CancellationToken cancellationToken)
     {

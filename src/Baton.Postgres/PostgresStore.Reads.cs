@@ -110,6 +110,13 @@ internal sealed partial class PostgresStore
                 where.Append(" AND function_id = $").Append(command.Parameters.Count);
             }
 
+            if (query.Key is not null)
+            {
+                // The expression of the runs_flow_key index (migration 0006), so the scan walks that index.
+                command.Parameters.AddWithValue(query.Key);
+                where.Append(" AND flow_queue IS NOT NULL AND substr(flow_queue, strpos(flow_queue, E'\\x1f') + 1) = $").Append(command.Parameters.Count);
+            }
+
             if (query.Statuses is { Count: > 0 } statuses)
             {
                 where.Append(" AND status IN (").AppendJoin(", ", statuses.Select(s => (int)s)).Append(')');

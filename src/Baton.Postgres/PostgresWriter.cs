@@ -299,6 +299,7 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
             await IngestAsync(events).ConfigureAwait(false);
         }
 
+        await WriteLogsAsync(lease.RunId, command.Logs, command.Now).ConfigureAwait(false);
         return FenceResult.Applied;
     }
 
@@ -312,6 +313,11 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
         {
             // Handed back for another worker to take now (a shutdown drain), or a concurrency slot freed.
             _madeWorkDue = true;
+        }
+
+        if (changed == 1)
+        {
+            await WriteLogsAsync(lease.RunId, command.Logs, command.Now).ConfigureAwait(false);
         }
 
         return changed == 1 ? FenceResult.Applied : FenceResult.LeaseLost;
@@ -329,6 +335,7 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
         }
 
         _madeWorkDue |= command.FlowControlled;
+        await WriteLogsAsync(lease.RunId, command.Logs, command.Now).ConfigureAwait(false);
         if (parentRun is not null && parentStep is not null)
         {
             var (status, error) = command.Status == RunStatus.Completed
@@ -436,7 +443,9 @@ internal sealed partial class PostgresWriter : IPipelinedStoreWriter, IResourceW
         var waits = await _selectWaits.Bind(names, now).QueryAsync(
             static reader => new PendingWait(reader.GetInt64(0), reader.GetString(1), Pg.Text(reader, 2), reader.GetString(3), reader.GetString(4), reader.GetString(5))).ConfigureAwait(false);
 
-        var plan = command.Planner.Plan(fresh, waits, command.Now);
+        var plan = command.Planner.ReadsPauses(fresh)
+            ? command.Planner.Plan(fresh, waits, command.Now, await ReadPausesAsync().ConfigureAwait(false))
+            : command.Planner.Plan(fresh, waits, command.Now);
         var created = new List<NewRun>(plan.Runs.Count);
         foreach (var run in plan.Runs)
         {

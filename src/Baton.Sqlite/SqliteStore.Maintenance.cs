@@ -87,6 +87,7 @@ internal sealed partial class SqliteStore
                     "DELETE FROM step_attempts WHERE run_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM steps WHERE run_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM waits WHERE run_id IN (SELECT value FROM json_each($ids))",
+                    "DELETE FROM run_logs WHERE run_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))")
                 : 0;
             var events = command.EventsBefore is { } received
@@ -99,20 +100,48 @@ internal sealed partial class SqliteStore
                     "DELETE FROM events WHERE id IN (SELECT value FROM json_each($ids))")
                 : 0;
             var keys = 0;
+            var flow = 0;
             if (command.KeysExpiredBy is { } expired)
             {
-                using var transaction = connection.BeginTransaction();
-                using var delete = connection.CreateCommand();
-                delete.CommandText =
-                    "DELETE FROM idempotency WHERE (function_id, key) IN (SELECT function_id, key FROM idempotency WHERE expires_at <= $cutoff ORDER BY expires_at LIMIT $limit)";
-                delete.Parameters.AddWithValue("$cutoff", Db.Ms(expired));
-                delete.Parameters.AddWithValue("$limit", command.BatchSize);
-                keys = delete.ExecuteNonQuery();
-                transaction.Commit();
+                keys = DeleteExpired(
+                    connection,
+                    Db.Ms(expired),
+                    command.BatchSize,
+                    "DELETE FROM idempotency WHERE (function_id, key) IN (SELECT function_id, key FROM idempotency WHERE expires_at <= $cutoff ORDER BY expires_at LIMIT $limit)");
+                flow = DeleteExpired(
+                    connection,
+                    Db.Ms(expired),
+                    command.BatchSize,
+                    "DELETE FROM flow_rate WHERE (function_id, key) IN (SELECT function_id, key FROM flow_rate WHERE tat <= $cutoff LIMIT $limit)",
+                    "DELETE FROM flow_throttles WHERE key IN (SELECT key FROM flow_throttles WHERE tat <= $cutoff LIMIT $limit)",
+                    SpentFlowRows("flow_singleton"),
+                    SpentFlowRows("flow_pending"));
             }
 
-            return new PruneResult(runs, events, keys);
+            return new PruneResult(runs, events, keys, flow);
         }
+    }
+
+    /// <summary>A table's rows whose run finished or is gone (at most <c>$limit</c>): they no longer hold a key.</summary>
+    private static string SpentFlowRows(string table)
+        => $"DELETE FROM {table} WHERE (function_id, key) IN (SELECT f.function_id, f.key FROM {table} f LEFT JOIN runs r ON r.id = f.run_id WHERE r.id IS NULL OR r.status >= 4 LIMIT $limit)";
+
+    /// <summary>In one transaction: runs each delete (with <c>$cutoff</c> and <c>$limit</c>); returns the rows deleted.</summary>
+    private static int DeleteExpired(SqliteConnection connection, long cutoff, int limit, params string[] deletes)
+    {
+        using var transaction = connection.BeginTransaction();
+        var deleted = 0;
+        foreach (var sql in deletes)
+        {
+            using var delete = connection.CreateCommand();
+            delete.CommandText = sql;
+            delete.Parameters.AddWithValue("$cutoff", cutoff);
+            delete.Parameters.AddWithValue("$limit", limit);
+            deleted += delete.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return deleted;
     }
 
     /// <summary>In one transaction: selects up to <paramref name="limit"/> ids, then runs each delete with them (as a JSON array).</summary>

@@ -95,6 +95,13 @@ internal sealed partial class SqliteStore
                 command.Parameters.AddWithValue("$function", query.FunctionId);
             }
 
+            if (query.Key is not null)
+            {
+                // The expression of the runs_flow_key index (migration 0006), so the scan walks that index.
+                where.Append(" AND flow_queue IS NOT NULL AND substr(flow_queue, instr(flow_queue, char(31)) + 1) = $key");
+                command.Parameters.AddWithValue("$key", query.Key);
+            }
+
             if (query.Statuses is { Count: > 0 } statuses)
             {
                 where.Append(" AND status IN (").AppendJoin(", ", statuses.Select(s => (int)s)).Append(')');

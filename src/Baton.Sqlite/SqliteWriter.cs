@@ -250,6 +250,7 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
             Ingest(events);
         }
 
+        WriteLogs(lease.RunId, command.Logs, command.Now);
         return ValueTask.FromResult(FenceResult.Applied);
     }
 
@@ -259,6 +260,11 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
         var changed = _suspend.Bind(
             (int)command.Status, Db.Ms(command.Now), Db.Ms(command.WakeAt), command.Attempt, StoreJson.Error(command.Error),
             Progress(command.Progress), lease.RunId, lease.Owner, lease.Token).Execute();
+        if (changed == 1)
+        {
+            WriteLogs(lease.RunId, command.Logs, command.Now);
+        }
+
         return ValueTask.FromResult(changed == 1 ? FenceResult.Applied : FenceResult.LeaseLost);
     }
 
@@ -286,6 +292,7 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
         }
 
         _deleteRunWaits.Bind(lease.RunId).Execute();
+        WriteLogs(lease.RunId, command.Logs, command.Now);
         if (parentRun is not null && parentStep is not null)
         {
             var (status, error) = command.Status == RunStatus.Completed
@@ -413,7 +420,7 @@ internal sealed partial class SqliteWriter : IStoreWriter, IResourceWriter
             }
         }
 
-        var plan = command.Planner.Plan(fresh, waits, command.Now);
+        var plan = command.Planner.ReadsPauses(fresh) ? command.Planner.Plan(fresh, waits, command.Now, ReadPauses()) : command.Planner.Plan(fresh, waits, command.Now);
         var created = new List<NewRun>(plan.Runs.Count);
         foreach (var run in plan.Runs)
         {

@@ -34,10 +34,12 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCrawler(settings);
 builder.Services.AddBaton()
     .UseCrawlerStorage(settings.Crawler)
+    .Configure(o => builder.Configuration.GetSection("Baton").Bind(o)) // worker settings: Baton:LeaseDuration, Baton:MaxConcurrentRuns, ...
     .AddCrawlerFunctions(settings);
 
-// Baton's HTTP API, live stream, metrics and dashboard (loopback-only unless configured under Baton:Api).
-builder.Services.AddBatonApi(o => builder.Configuration.GetSection("Baton:Api").Bind(o));
+// Baton's HTTP API, live stream, metrics and dashboard (loopback-only unless configured under Baton:Api), with the
+// crawler's page in the dashboard's navigation.
+builder.Services.AddCrawlerBatonApi(builder.Configuration);
 if (simulator is not null && settings.Crawler.DemoWatchlists)
 {
     builder.Services.AddHostedService<DemoSeeder>();

@@ -54,7 +54,7 @@ public sealed class ActionTests
         Assert.Equal(status, response.StatusCode);
         Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, await app.SnapshotAsync());
-        Assert.Null(app.Services.GetRequiredService<IBatonOperations>().GetFunction("greet")!.PausedAt);
+        Assert.Null((await app.Services.GetRequiredService<IBatonOperations>().GetFunctionAsync("greet"))!.PausedAt);
     }
 
     [Fact]

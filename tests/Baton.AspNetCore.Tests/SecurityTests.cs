@@ -77,7 +77,7 @@ public sealed class SecurityTests
         Assert.Equal(HttpStatusCode.Forbidden, bulk.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, pause.StatusCode);
         Assert.Equal(before, await app.SnapshotAsync());
-        Assert.Null(app.Services.GetRequiredService<IBatonOperations>().GetFunction("sleepy")!.PausedAt);
+        Assert.Null((await app.Services.GetRequiredService<IBatonOperations>().GetFunctionAsync("sleepy"))!.PausedAt);
         Assert.Equal(1, (await app.GetJsonAsync("/api/v1/runs")).GetProperty("items").GetArrayLength());
     }
 

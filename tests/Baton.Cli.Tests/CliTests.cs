@@ -107,6 +107,21 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task RunsList_KeyFilter_KeepsRunsOfThatFlowKey()
+    {
+        await using var app = await DashboardApp.StartAsync();
+        var ids = await app.IngestAsync(new { name = "shop/market", data = new { market = "EBAY_GB" } }, new { name = "shop/market", data = new { market = "EBAY_DE" } });
+        var gb = await app.WaitForRunOfEventAsync(ids[0], r => r.FinishedAt is not null);
+        var de = await app.WaitForRunOfEventAsync(ids[1], r => r.FinishedAt is not null);
+        var cli = new Cli(app.Address);
+
+        Assert.Equal(0, await cli.RunAsync("runs", "list", "--key", "EBAY_GB"));
+
+        Assert.Contains(gb.Id, cli.Out.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(de.Id, cli.Out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunsShow_PrintsStepsAndError()
     {
         await using var app = await DashboardApp.StartAsync();
@@ -120,6 +135,7 @@ public sealed class CliTests
         Assert.Contains("status    Failed", text, StringComparison.Ordinal);
         Assert.Contains("card declined", text, StringComparison.Ordinal);
         Assert.Matches(@"charge-card\s+Run\s+Failed", text);
+        Assert.Matches(@"Warning\s+charge-card\s+card 4242 declined by the bank", text);
     }
 
     [Fact]

@@ -66,7 +66,8 @@ public sealed class DashboardApp : IAsyncDisposable
     /// <summary>
     /// <c>greet</c> (test/greet): steps a, b. <c>stepper</c> (test/stepper): step one, then step two waits for
     /// <see cref="TestSwitches.Gate"/>, then step three. <c>charge</c> (shop/charge): step charge-card fails for good with
-    /// "card declined". <c>flaky</c> (test/flaky): step call fails while <see cref="TestSwitches.FlakyFails"/> is set.
+    /// "card declined" (after logging a warning). <c>flaky</c> (test/flaky): step call fails while <see cref="TestSwitches.FlakyFails"/> is set.
+    /// <c>market</c> (shop/market): nothing, under a concurrency limit keyed by <c>data.market</c>.
     /// </summary>
     private static void AddFunctions(BatonBuilder baton, TestSwitches switches)
     {
@@ -84,9 +85,14 @@ public sealed class DashboardApp : IAsyncDisposable
             return await ctx.Step.Run("three", () => Task.FromResult(two + 1));
         });
         baton.AddFunction<JsonElement, string>("charge", f => f.OnEvent("shop/charge").Retries(0), async ctx =>
-            await ctx.Step.Run<string>("charge-card", () => throw new NonRetriableException("card declined")));
+            await ctx.Step.Run<string>("charge-card", () =>
+            {
+                ctx.Logger.LogWarning("card {Card} declined by the bank", "4242");
+                throw new NonRetriableException("card declined");
+            }));
         baton.AddFunction<JsonElement, string>("flaky", f => f.OnEvent("test/flaky").Retries(0), async ctx =>
             await ctx.Step.Run("call", () => switches.FlakyFails ? throw new NonRetriableException("upstream down") : Task.FromResult("ok")));
+        baton.AddFunction<JsonElement>("market", f => f.OnEvent("shop/market").Concurrency(2, key: "event.data.market"), _ => Task.CompletedTask);
     }
 
     /// <summary>Sends events through the ingest endpoint and returns their ids.</summary>

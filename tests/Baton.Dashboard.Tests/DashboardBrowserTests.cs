@@ -54,6 +54,9 @@ public sealed class DashboardBrowserTests(Browser browser) : IClassFixture<Brows
         var step = page.Locator("[data-step='charge-card']");
         await Expect(step).ToHaveAttributeAsync("data-status", "Failed");
         await Expect(step.Locator("[data-testid='step-error']")).ToContainTextAsync("card declined");
+        var log = page.Locator("[data-testid='run-logs'] tr[data-level='Warning']");
+        await Expect(log).ToContainTextAsync("card 4242 declined by the bank");
+        await Expect(log).ToContainTextAsync("charge-card");
     }
 
     [Fact]

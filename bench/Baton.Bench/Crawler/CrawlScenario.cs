@@ -55,7 +55,8 @@ internal sealed class CrawlScenario : IScenario
         context.Report("pages", baton.Pages, "pages");
     }
 
-    private static EbayOptions Ebay(SimulatorHost simulator) => new() { BaseUrl = simulator.BaseUrl, ClientId = "bench", ClientSecret = "bench" };
+    // The marketplaces' budgets are declared (each page step goes through its budget, as in the app) but never bind.
+    private static EbayOptions Ebay(SimulatorHost simulator) => new() { BaseUrl = simulator.BaseUrl, ClientId = "bench", ClientSecret = "bench", PerSecond = 1_000_000, PerDay = int.MaxValue };
 
     /// <summary>The same work as the capture steps, without Baton: search page by page and upsert each page.</summary>
     private static async Task<Result> PlainAsync(ScenarioContext context, SimulatorHost simulator, int pageSize, string label)
@@ -101,9 +102,11 @@ internal sealed class CrawlScenario : IScenario
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCrawler(settings);
 
-        // Only the capture function: enrichment and analysis would add work the plain loop does not do.
+        // Only the capture function (with the budgets its steps name): enrichment and analysis would add work the plain
+        // loop does not do.
         builder.Services.AddBaton()
             .UseCrawlerStorage(crawlerOptions)
+            .AddCrawlerBudgets(settings)
             .AddFunction<CaptureFunction>(CrawlerEvents.CaptureFunction, f => f.OnEvent(CrawlerEvents.CaptureRequested));
         using var host = builder.Build();
         await host.StartAsync();

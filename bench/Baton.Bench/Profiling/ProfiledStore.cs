@@ -26,6 +26,14 @@ internal sealed class ProfiledStore(IBatonStore inner, StoreProfile profile) : I
 
     public Task<PruneResult> PruneAsync(PruneCommand command, CancellationToken cancellationToken) => inner.PruneAsync(command, cancellationToken);
 
+    public Task<bool> PauseFunctionAsync(PauseFunctionCommand command, CancellationToken cancellationToken) => inner.PauseFunctionAsync(command, cancellationToken);
+
+    public Task<DateTimeOffset?> ResumeFunctionAsync(string functionId, CancellationToken cancellationToken) => inner.ResumeFunctionAsync(functionId, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> GetPausedFunctionsAsync(CancellationToken cancellationToken) => inner.GetPausedFunctionsAsync(cancellationToken);
+
+    public Task<IReadOnlyList<RunLogLine>> GetRunLogsAsync(RunLogQuery query, CancellationToken cancellationToken) => inner.GetRunLogsAsync(query, cancellationToken);
+
     public Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken) => inner.GetRunAsync(runId, cancellationToken);
 
     public Task<IReadOnlyList<StepInfo>> GetStepsAsync(string runId, bool includeAttempts, CancellationToken cancellationToken)
@@ -165,6 +173,16 @@ internal sealed class ProfiledStore(IBatonStore inner, StoreProfile profile) : I
     /// <summary>Times the engine's routing decisions, which the provider calls inside the ingest transaction.</summary>
     private sealed class ProfiledPlanner(IIngestPlanner inner, StoreProfile profile) : IIngestPlanner
     {
+        public bool ReadsPauses(IReadOnlyList<EventRecord> newEvents) => inner.ReadsPauses(newEvents);
+
+        public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now, IReadOnlySet<string> pausedFunctions)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var plan = inner.Plan(newEvents, waits, now, pausedFunctions);
+            profile.Record(StoreCall.IngestPlan, started);
+            return plan;
+        }
+
         public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now)
         {
             var started = Stopwatch.GetTimestamp();

@@ -32,23 +32,24 @@ internal static class DashboardEndpoints
             .WithSummary("Runs started, completed, failed and cancelled and queue lag per bucket, counted from the store (all nodes). Query: function, minutes (1-" + StatsQuery.MaxMinutes + ", default 60); one-minute buckets up to 2 hours, wider beyond.")
             .Produces<StatsView>().Produces<ApiError>(400);
 
+        var index = DashboardIndex.Render(DashboardAssets.Embedded.Find("index.html")!, options.Dashboard.Links);
         var dashboard = root.MapGroup("/dashboard").ExcludeFromDescription();
 
         // Routing matches "/dashboard" and "/dashboard/" alike; the pages need the slash so their relative URLs resolve.
         dashboard.MapGet("", (HttpContext context) => context.Request.Path.Value?.EndsWith('/') == true
-            ? Serve(context, options, "index.html")
+            ? Serve(context, options, index, "index.html")
             : Results.Redirect(context.Request.PathBase + context.Request.Path + "/" + context.Request.QueryString));
-        dashboard.MapGet("/{**path}", (HttpContext context, string? path) => Serve(context, options, string.IsNullOrEmpty(path?.Trim('/')) ? "index.html" : path.TrimStart('/')));
+        dashboard.MapGet("/{**path}", (HttpContext context, string? path) => Serve(context, options, index, string.IsNullOrEmpty(path?.Trim('/')) ? "index.html" : path.TrimStart('/')));
     }
 
-    private static IResult Serve(HttpContext context, BatonApiOptions options, string path)
+    private static IResult Serve(HttpContext context, BatonApiOptions options, DashboardAssets.Asset index, string path)
     {
         if (!options.AllowRemoteAccess && !AccessFilters.IsLoopback(context))
         {
             return ApiError.Result(StatusCodes.Status403Forbidden, "Baton serves only loopback clients; set AllowRemoteAccess to expose it");
         }
 
-        if (DashboardAssets.Embedded.Find(path) is not { } asset)
+        if ((path == "index.html" ? index : DashboardAssets.Embedded.Find(path)) is not { } asset)
         {
             return ApiError.Result(StatusCodes.Status404NotFound, $"no dashboard file '{path}'");
         }

@@ -15,7 +15,7 @@ internal static class ApiEndpoints
             {
                 var keys = await inspector.GetFlowKeysAsync(null, context.RequestAborted).ConfigureAwait(false);
                 var pending = await inspector.ListPendingFlowAsync(null, context.RequestAborted).ConfigureAwait(false);
-                var views = ops.ListFunctions()
+                var views = (await ops.ListFunctionsAsync(context.RequestAborted).ConfigureAwait(false))
                     .Select(f => FunctionView.From(f, [.. keys.Where(k => k.FunctionId == f.Id)], [.. pending.Where(p => p.FunctionId == f.Id)]))
                     .ToArray();
                 return Json(new PageView<FunctionView>(views, null));
@@ -24,7 +24,7 @@ internal static class ApiEndpoints
 
         api.MapGet("/functions/{id}", (string id, HttpContext context, IBatonOperations ops, IBatonInspector inspector) => Guard(async () =>
             {
-                if (ops.GetFunction(id) is not { } f)
+                if (await ops.GetFunctionAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } f)
                 {
                     return NotFound($"no function '{id}'");
                 }
@@ -45,7 +45,7 @@ internal static class ApiEndpoints
                 return Json(new PageView<RunView>(page.Items.Select(RunView.From).ToArray(), page.NextCursor));
             }))
             .WithName("ListRuns").WithTags("Runs")
-            .WithSummary("Runs, newest first. Query: function, status (comma-separated), from, to (ISO 8601, creation time), text (in the trigger event), limit (1-1000, default 50), cursor.")
+            .WithSummary("Runs, newest first. Query: function, key (flow-control key, exact), status (comma-separated), from, to (ISO 8601, creation time), text (in the trigger event), limit (1-1000, default 50), cursor.")
             .Produces<PageView<RunView>>().Produces<ApiError>(400);
 
         api.MapGet("/runs/{id}", (string id, HttpContext context, IBatonInspector inspector) => Guard(async () =>
@@ -60,6 +60,22 @@ internal static class ApiEndpoints
                 return Json(new RunDetailView(RunView.From(run), run.Events, steps.Select(StepView.From).ToArray()));
             }))
             .WithName("GetRun").WithTags("Runs").Produces<RunDetailView>().Produces<ApiError>(404);
+
+        api.MapGet("/runs/{id}/logs", (string id, HttpContext context, IBatonInspector inspector) => Guard(async () =>
+            {
+                var query = QueryParsing.RunLogQuery(id, context.Request.Query);
+                if (await inspector.GetRunAsync(id, context.RequestAborted).ConfigureAwait(false) is null)
+                {
+                    return NotFound($"no run '{id}'");
+                }
+
+                var lines = await inspector.GetRunLogsAsync(query, context.RequestAborted).ConfigureAwait(false);
+                var next = lines.Count == query.Limit ? lines[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+                return Json(new PageView<RunLogView>(lines.Select(RunLogView.From).ToArray(), next));
+            }))
+            .WithName("GetRunLogs").WithTags("Runs")
+            .WithSummary("A run's stored log lines, oldest first. Query: cursor (sequence number of the last line seen), limit (1-1000, default 1000).")
+            .Produces<PageView<RunLogView>>().Produces<ApiError>(400).Produces<ApiError>(404);
 
         api.MapGet("/events", (HttpContext context, IBatonInspector inspector) => Guard(async () =>
             {
@@ -117,7 +133,7 @@ internal static class ApiEndpoints
                 var query = BulkQuery(request!, cancel: false);
                 if (query.FunctionId is { } fn)
                 {
-                    if (ops.GetFunction(fn) is not { } function)
+                    if (await ops.GetFunctionAsync(fn, context.RequestAborted).ConfigureAwait(false) is not { } function)
                     {
                         return NotFound($"no function '{fn}'");
                     }
@@ -140,8 +156,8 @@ internal static class ApiEndpoints
             .WithSummary("Replays every run matching the filter, spread over time at ReplaysPerSecond, as a durable run of baton/bulk-replay (the job id is its run id); poll GET /replays/{id} or watch the stream.")
             .Produces<ReplayJobView>(StatusCodes.Status202Accepted).Produces<ApiError>(400);
 
-        write.MapPost("/functions/{id}/pause", (string id, IBatonOperations ops) => Guard(() =>
-                Task.FromResult(Json(new PauseResult(id, true, ops.PauseFunction(id), [])))))
+        write.MapPost("/functions/{id}/pause", (string id, HttpContext context, IBatonOperations ops) => Guard(async () =>
+                Json(new PauseResult(id, true, await ops.PauseFunctionAsync(id, context.RequestAborted).ConfigureAwait(false), []))))
             .WithName("PauseFunction").WithTags("Functions").Produces<PauseResult>().Produces<ApiError>(404);
 
         write.MapPost("/functions/{id}/resume", (string id, HttpContext context, IBatonOperations ops) => Guard(async () =>

@@ -30,6 +30,7 @@ internal static class QueryParsing
         return new RunQuery
         {
             FunctionId = Text(query, "function"),
+            Key = Key(query),
             Statuses = Statuses(query),
             CreatedFrom = from,
             CreatedTo = to,
@@ -114,6 +115,31 @@ internal static class QueryParsing
 
         Array.Fill(id, '0', 10, 16);
         return new string(id);
+    }
+
+    /// <summary>The page of a run's log lines: <c>cursor</c> is the sequence number of the last line seen.</summary>
+    public static RunLogQuery RunLogQuery(string runId, IQueryCollection query)
+    {
+        var after = 0;
+        if (Text(query, "cursor") is { } cursor
+            && (!int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
+        {
+            throw new BadQueryException($"'cursor' is not a log cursor (use the nextCursor of the previous page): '{cursor}'");
+        }
+
+        var limit = Text(query, "limit") is null ? MaxLimit : Limit(query);
+        return new RunLogQuery { RunId = runId, After = after, Limit = limit };
+    }
+
+    private static string? Key(IQueryCollection query)
+    {
+        var key = Text(query, "key");
+        if (key is not null && (key.Length > MaxText || key.Any(char.IsControl)))
+        {
+            throw new BadQueryException($"'key' must be at most {MaxText} characters without control characters");
+        }
+
+        return key;
     }
 
     private static string? SearchText(IQueryCollection query)

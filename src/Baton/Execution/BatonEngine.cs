@@ -20,7 +20,7 @@ internal sealed class BatonEngine : IAsyncDisposable
         Options.Validate();
         Time = time;
         Services = services;
-        Router = new EventRouter(registry, Pauses);
+        Router = new EventRouter(registry);
         Logger = loggers.CreateLogger("Baton");
         RunLogger = loggers.CreateLogger("Baton.Run");
         Writer = new RunWriter(store, Options.MaxWriteBatch, Logger, WorkAvailable.Set);
@@ -45,9 +45,6 @@ internal sealed class BatonEngine : IAsyncDisposable
     public ILogger RunLogger { get; }
 
     public ChangeFeed Changes { get; } = new();
-
-    /// <summary>Functions paused in this process (see <see cref="IBatonOperations.PauseFunction"/>).</summary>
-    public FunctionPauses Pauses { get; } = new();
 
     /// <summary>Set after every commit: there may be new due work.</summary>
     public AsyncSignal WorkAvailable { get; } = new();

@@ -16,17 +16,32 @@ namespace Baton.Execution;
 internal sealed class EventRouter : IIngestPlanner
 {
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+    private static readonly IReadOnlySet<string> NonePaused = new HashSet<string>();
     private readonly FunctionRegistry _registry;
-    private readonly FunctionPauses _pauses;
     private readonly ConcurrentDictionary<string, BatonExpression?> _conditions = new(StringComparer.Ordinal);
 
-    public EventRouter(FunctionRegistry registry, FunctionPauses pauses)
+    public EventRouter(FunctionRegistry registry)
     {
         _registry = registry;
-        _pauses = pauses;
     }
 
-    public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now)
+    /// <summary>Only events that trigger some function need the paused set; events that only resolve waits do not read it.</summary>
+    public bool ReadsPauses(IReadOnlyList<EventRecord> newEvents)
+    {
+        foreach (var record in newEvents)
+        {
+            if (_registry.Match(record.Name).Any())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now) => Plan(newEvents, waits, now, NonePaused);
+
+    public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now, IReadOnlySet<string> pausedFunctions)
     {
         var plan = new IngestPlan();
         HashSet<long>? consumedWaits = null;
@@ -38,7 +53,7 @@ internal sealed class EventRouter : IIngestPlanner
             foreach (var (function, trigger) in _registry.Match(record.Name))
             {
                 // A function with several matching triggers runs once per event.
-                if (!started.Contains(function.Id) && PlanRun(plan, function, trigger, routed, now, _pauses.IsPaused(function.Id)))
+                if (!started.Contains(function.Id) && PlanRun(plan, function, trigger, routed, now, pausedFunctions.Count > 0 && pausedFunctions.Contains(function.Id)))
                 {
                     started.Add(function.Id);
                 }

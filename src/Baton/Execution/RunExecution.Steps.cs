@@ -434,6 +434,8 @@ internal sealed partial class RunExecution
 
     private async Task<T> ExecuteAttemptAsync<T>(string stepId, Func<CancellationToken, Task<T>> work, TimeSpan? timeout)
     {
+        // Flows into the step's body only (this method's async context), so its log lines carry the step id.
+        RunLogCapture.EnterStep(stepId);
         if (timeout is not { } limit)
         {
             return await work(_runCts.Token).ConfigureAwait(false);
@@ -464,7 +466,14 @@ internal sealed partial class RunExecution
         FenceResult fence;
         try
         {
-            fence = await _engine.Writer.CommitStepAsync(command).ConfigureAwait(false);
+            Task<FenceResult> commit;
+            lock (_logGate)
+            {
+                // Taken and queued together, so parallel steps' lines are stored in the order they were written.
+                commit = _engine.Writer.CommitStepAsync(command with { Logs = FunctionLogger.Take() });
+            }
+
+            fence = await commit.ConfigureAwait(false);
         }
         catch (Exception e)
         {

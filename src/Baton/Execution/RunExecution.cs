@@ -22,6 +22,7 @@ internal sealed partial class RunExecution
 {
     private readonly BatonEngine _engine;
     private readonly object _gate = new();
+    private readonly object _logGate = new();
     private readonly TaskCompletionSource<Outcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _runCts = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,6 +57,7 @@ internal sealed partial class RunExecution
 
         Progress = new ProgressReporter(this, claim.Progress);
         Logger = engine.RunLogger;
+        FunctionLogger = new RunLogCapture(this, engine.RunLogger, engine.Options.RunLogs);
     }
 
     public ClaimedRun Claim { get; }
@@ -71,7 +73,11 @@ internal sealed partial class RunExecution
 
     public ProgressReporter Progress { get; }
 
+    /// <summary>The engine's own messages about this run (host logging only).</summary>
     public ILogger Logger { get; }
+
+    /// <summary>The logger the run's code writes to: host logging, and stored with the run.</summary>
+    public RunLogCapture FunctionLogger { get; }
 
     public CancellationToken RunToken => _runCts.Token;
 
@@ -252,16 +258,16 @@ internal sealed partial class RunExecution
             {
                 case OutcomeKind.Completed:
                     var output = outcome.Result is null ? null : BatonJson.Serialize(outcome.Result);
-                    await FinishAsync(new FinishRunCommand { Lease = Lease, Status = RunStatus.Completed, OutputJson = output, Progress = progress, Now = now, FlowControlled = Function.Flow is not null }).ConfigureAwait(false);
+                    await FinishAsync(new FinishRunCommand { Lease = Lease, Status = RunStatus.Completed, OutputJson = output, Progress = progress, Now = now, FlowControlled = Function.Flow is not null, Logs = FunctionLogger.Take() }).ConfigureAwait(false);
                     break;
                 case OutcomeKind.Failed:
                     Log.RunFailed(Logger, Lease.RunId, Function.Id, outcome.Error!.Type, outcome.Error.Message);
-                    await FinishAsync(new FinishRunCommand { Lease = Lease, Status = RunStatus.Failed, Error = outcome.Error, Progress = progress, FailureRun = FailureRun(outcome.Error, now), Now = now, FlowControlled = Function.Flow is not null }).ConfigureAwait(false);
+                    await FinishAsync(new FinishRunCommand { Lease = Lease, Status = RunStatus.Failed, Error = outcome.Error, Progress = progress, FailureRun = FailureRun(outcome.Error, now), Now = now, FlowControlled = Function.Flow is not null, Logs = FunctionLogger.Take() }).ConfigureAwait(false);
                     break;
                 case OutcomeKind.Suspended:
                     var status = outcome.Status;
                     var fence = await writer.SuspendAsync(
-                        new SuspendRunCommand(Lease, status, WakeNoLaterThanDeadline(outcome.WakeAt), outcome.Attempt ?? Claim.Attempt, outcome.Error, progress, now) { FlowControlled = Function.Flow is not null },
+                        new SuspendRunCommand(Lease, status, WakeNoLaterThanDeadline(outcome.WakeAt), outcome.Attempt ?? Claim.Attempt, outcome.Error, progress, now) { FlowControlled = Function.Flow is not null, Logs = FunctionLogger.Take() },
                         r => _engine.Changes.Publish(new RunChange(Lease.RunId, Function.Id, status, r == FenceResult.Applied))).ConfigureAwait(false);
                     if (fence == FenceResult.LeaseLost)
                     {

@@ -55,7 +55,7 @@ public class FunctionContext
     public IProgressReporter Progress => _execution.Progress;
 
     /// <summary>A logger scoped to this run.</summary>
-    public ILogger Logger => _execution.Logger;
+    public ILogger Logger => _execution.FunctionLogger;
 
     /// <summary>Cancelled when the run must stop at once (its finish timeout passed or the worker is stopping hard).</summary>
     public CancellationToken CancellationToken => _execution.RunToken;

@@ -71,6 +71,20 @@ internal sealed partial class BatonClient : IBatonClient, IBatonInspector
         return await _engine.Store.GetStepsAsync(runId, includeAttempts: true, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<RunLogLine>> GetRunLogsAsync(RunLogQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentException.ThrowIfNullOrWhiteSpace(query.RunId, nameof(query));
+        CheckLimit(query.Limit, nameof(query));
+        if (query.After < 0)
+        {
+            throw new ArgumentException("After must not be negative", nameof(query));
+        }
+
+        await _engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await _engine.Store.GetRunLogsAsync(query, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

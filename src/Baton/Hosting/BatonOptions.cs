@@ -44,15 +44,18 @@ public sealed class BatonOptions
     public TimeSpan LeaderLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// How far back a worker that becomes leader fires a cron tick that no worker fired: the tick in progress when
-    /// the previous leader died, or one missed during a restart. Such a tick fires once, late; older ones are
-    /// skipped. Default is 1 minute; at least twice <see cref="LeaderLeaseDuration"/> is used, so a leader change
+    /// How far back a cron tick that no worker fired still fires, late and once: the tick in progress when the
+    /// previous leader died, one missed during a restart, or ticks a paused or overloaded leader woke up too late for.
+    /// Older ones are skipped. Default is 1 minute; at least twice <see cref="LeaderLeaseDuration"/> is used, so a leader change
     /// never loses a tick.
     /// </summary>
     public TimeSpan CronCatchUp { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long finished runs and old events are kept; pruned by the leader.</summary>
     public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>Which log lines of a run's code are stored with the run (level, lines per run, line length).</summary>
+    public RunLogOptions RunLogs { get; set; } = new();
 
     internal TimeSpan EffectiveHeartbeat => HeartbeatInterval ?? LeaseDuration / 3;
 
@@ -108,6 +111,7 @@ public sealed class BatonOptions
         }
 
         Progress.Validate();
+        (RunLogs ?? throw new ArgumentException("RunLogs must not be null", nameof(RunLogs))).Validate();
         (Retention ?? throw new ArgumentException("Retention must not be null", nameof(Retention))).Validate(EventDedupeWindow);
     }
 }

@@ -23,7 +23,7 @@ public interface IBatonClient
 /// <summary>Reads runs, steps and events (the HTTP API and dashboard are built on it).</summary>
 public interface IBatonInspector
 {
-    /// <summary>Lists runs, newest first, filtered by function, status and creation time.</summary>
+    /// <summary>Lists runs, newest first, filtered by function, flow-control key, status, creation time and text.</summary>
     Task<Page<RunInfo>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>One run, or null.</summary>
@@ -31,6 +31,12 @@ public interface IBatonInspector
 
     /// <summary>A run's steps in order, with attempts, timings, outputs and errors.</summary>
     Task<IReadOnlyList<StepInfo>> GetStepsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A run's stored log lines (what its code wrote through <see cref="FunctionContext.Logger"/>, see
+    /// <see cref="BatonOptions.RunLogs"/>) in order, after <see cref="RunLogQuery.After"/>; empty for an unknown run.
+    /// </summary>
+    Task<IReadOnlyList<RunLogLine>> GetRunLogsAsync(RunLogQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Lists events, newest first, with the runs each created and the skips it caused.</summary>
     Task<Page<EventInfo>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken = default);

@@ -10,25 +10,35 @@ internal sealed partial class BatonOperations(BatonEngine engine) : IBatonOperat
 {
     private const int ResumePage = 500;
 
-    public IReadOnlyList<FunctionInfo> ListFunctions()
-        => engine.Registry.All.OrderBy(f => f.Id, StringComparer.Ordinal).Select(Describe).ToArray();
-
-    public FunctionInfo? GetFunction(string functionId)
+    public async Task<IReadOnlyList<FunctionInfo>> ListFunctionsAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(functionId);
-        return engine.Registry.Find(functionId) is { } function ? Describe(function) : null;
+        var paused = await PausedAsync(cancellationToken).ConfigureAwait(false);
+        return engine.Registry.All.OrderBy(f => f.Id, StringComparer.Ordinal).Select(f => Describe(f, paused)).ToArray();
     }
 
-    public bool PauseFunction(string functionId)
+    public async Task<FunctionInfo?> GetFunctionAsync(string functionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(functionId);
+        if (engine.Registry.Find(functionId) is not { } function)
+        {
+            return null;
+        }
+
+        return Describe(function, await PausedAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<bool> PauseFunctionAsync(string functionId, CancellationToken cancellationToken = default)
     {
         var function = Require(functionId);
-        return engine.Pauses.Pause(function.Id, engine.Time.GetUtcNow());
+        await engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await engine.Store.PauseFunctionAsync(new PauseFunctionCommand(function.Id, engine.Time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ResumeResult> ResumeFunctionAsync(string functionId, bool replaySkipped, CancellationToken cancellationToken = default)
     {
         var function = Require(functionId);
-        if (!engine.Pauses.Resume(function.Id, out var pausedAt))
+        await engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        if (await engine.Store.ResumeFunctionAsync(function.Id, cancellationToken).ConfigureAwait(false) is not { } pausedAt)
         {
             return new ResumeResult(false, []);
         }
@@ -38,7 +48,6 @@ internal sealed partial class BatonOperations(BatonEngine engine) : IBatonOperat
             return new ResumeResult(true, []);
         }
 
-        await engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var skipped = new List<BatonEvent>();
         string? cursor = null;
         do
@@ -71,7 +80,7 @@ internal sealed partial class BatonOperations(BatonEngine engine) : IBatonOperat
         await engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var run = await engine.Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new RunNotFoundException(runId);
         var function = Require(run.FunctionId);
-        if (engine.Pauses.IsPaused(function.Id))
+        if ((await PausedAsync(cancellationToken).ConfigureAwait(false)).ContainsKey(function.Id))
         {
             throw new FunctionPausedException(function.Id);
         }
@@ -101,7 +110,13 @@ internal sealed partial class BatonOperations(BatonEngine engine) : IBatonOperat
         return engine.Registry.Find(functionId) ?? throw new FunctionNotFoundException(functionId);
     }
 
-    private FunctionInfo Describe(FunctionDefinition f) => new()
+    private async Task<IReadOnlyDictionary<string, DateTimeOffset>> PausedAsync(CancellationToken cancellationToken)
+    {
+        await engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await engine.Store.GetPausedFunctionsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static FunctionInfo Describe(FunctionDefinition f, IReadOnlyDictionary<string, DateTimeOffset> paused) => new()
     {
         Id = f.Id,
         Name = f.Name,
@@ -114,7 +129,7 @@ internal sealed partial class BatonOperations(BatonEngine engine) : IBatonOperat
         Idempotency = f.Idempotency?.Text,
         CancelOn = f.CancelOns.Select(c => new CancelOn(c.Event, null, c.Condition.Text, c.Window)).ToArray(),
         FailureHandlerId = f.FailureHandler?.Id,
-        PausedAt = engine.Pauses.PausedAt(f.Id),
+        PausedAt = paused.TryGetValue(f.Id, out var at) ? at : null,
         FlowRules = DescribeFlow(f),
     };
 

@@ -6,18 +6,19 @@ namespace Baton;
 /// </summary>
 public interface IBatonOperations
 {
-    /// <summary>Every registered function (failure handlers included), ordered by id.</summary>
-    IReadOnlyList<FunctionInfo> ListFunctions();
+    /// <summary>Every registered function (failure handlers included), ordered by id, with its stored paused state.</summary>
+    Task<IReadOnlyList<FunctionInfo>> ListFunctionsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>One function, or null when no function has this id.</summary>
-    FunctionInfo? GetFunction(string functionId);
+    /// <summary>One function with its stored paused state, or null when no function has this id.</summary>
+    Task<FunctionInfo?> GetFunctionAsync(string functionId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Pauses a function: its events are still stored, but they start no runs (each is recorded as a skip with
-    /// the reason <see cref="FunctionPauses.PausedReason"/>). Runs already created carry on. Returns false when it
-    /// was already paused; throws <see cref="FunctionNotFoundException"/> for an unknown id.
+    /// the reason <see cref="FunctionPauses.PausedReason"/>). Runs already created carry on. The pause is stored: it
+    /// holds across restarts and on every node that shares the database. Returns false when it was already paused;
+    /// throws <see cref="FunctionNotFoundException"/> for an unknown id.
     /// </summary>
-    bool PauseFunction(string functionId);
+    Task<bool> PauseFunctionAsync(string functionId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Resumes a paused function. With <paramref name="replaySkipped"/>, every event the function skipped while

@@ -204,6 +204,13 @@ public sealed record RunQuery
     /// <summary>Only runs of this function.</summary>
     public string? FunctionId { get; init; }
 
+    /// <summary>
+    /// Only runs whose flow-control key is exactly this value: the evaluated key of the function's first concurrency
+    /// rule, or else of its throttle (the key its runs are queued and served fairly by, e.g. <c>EBAY_GB</c>). Runs of
+    /// functions without claim-time flow control have no key.
+    /// </summary>
+    public string? Key { get; init; }
+
     /// <summary>Only runs in these states.</summary>
     public IReadOnlyList<RunStatus>? Statuses { get; init; }
 

@@ -13,8 +13,9 @@ namespace Baton.Hosting;
 /// <remarks>
 /// The next tick is computed from the last tick fired (at first, from the starting point), never from the clock: a
 /// clock that lands exactly on a tick, or moves past it before the loop looks, still fires it. Ticks missed while
-/// the process was paused (or a test clock jumped) fire once, as the latest due tick. See <see cref="StartingPoint"/>
-/// for where a new leader resumes.
+/// the process was paused or overloaded (or a test clock jumped) fire late, each once, back to the catch-up limit
+/// (<see cref="BatonOptions.CronCatchUp"/>); older ones are skipped. See <see cref="StartingPoint"/> for where a new
+/// leader resumes.
 /// </remarks>
 internal sealed class CronScheduler
 {
@@ -94,36 +95,52 @@ internal sealed class CronScheduler
 
             await Internal.ClockDelay.UntilAsync(time, tick, cancellationToken).ConfigureAwait(false);
 
-            tick = _trigger.Cron.GetOccurrences(tick, time.GetUtcNow(), _trigger.Zone, fromInclusive: true, toInclusive: true).LastOrDefault(tick);
+            // Late (a paused or overloaded process, a test clock that jumped): every tick due since, within the
+            // catch-up limit, fires in order; older ones are skipped, and the latest due tick always fires.
+            var now = time.GetUtcNow();
+            var floor = now - _engine.Options.EffectiveCronCatchUp;
+            var due = _trigger.Cron.GetOccurrences(tick, now, _trigger.Zone, fromInclusive: true, toInclusive: true).ToList();
+            var fire = due.Where(t => t >= floor).DefaultIfEmpty(due.Count > 0 ? due[^1] : tick);
             try
             {
-                var record = TickEvent(_function, _trigger, tick);
-                var planner = new CronPlanner(_function, record);
-                var command = new IngestCommand([record], planner, tick, _engine.Options.EventDedupeWindow) { CronTick = new CronTick(schedule, tick) };
-                await _engine.Writer.IngestAsync(command, _engine.PublishIngested).ConfigureAwait(false);
+                foreach (var t in fire)
+                {
+                    var record = TickEvent(_function, _trigger, t);
+                    var planner = new CronPlanner(_function, record);
+                    var command = new IngestCommand([record], planner, t, _engine.Options.EventDedupeWindow) { CronTick = new CronTick(schedule, t) };
+                    await _engine.Writer.IngestAsync(command, _engine.PublishIngested).ConfigureAwait(false);
+                    _last = t;
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Not recorded (the database refused it even after the writer's retries): try again after the poll
-                // interval rather than lose the tick. Ticks falling due meanwhile collapse into the latest, as after a
-                // pause; a retry that finds the tick stored after all is a no-op.
+                // interval rather than lose the tick (ticks falling due meanwhile fire then, within the catch-up
+                // limit); a retry that finds the tick stored after all is a no-op.
                 var retryAt = time.GetUtcNow() + _engine.Options.PollInterval;
                 Log.CronFailed(_engine.Logger, _function.Id, e);
                 await Internal.ClockDelay.UntilAsync(time, retryAt, cancellationToken).ConfigureAwait(false);
-                continue;
             }
-
-            _last = tick;
         }
     }
 
     /// <summary>Routes a tick event to its one function only.</summary>
     private sealed class CronPlanner(FunctionDefinition function, EventRecord record) : IIngestPlanner
     {
+        public bool ReadsPauses(IReadOnlyList<EventRecord> newEvents) => true;
+
         public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now)
+            => Plan(newEvents, waits, now, new HashSet<string>());
+
+        public IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now, IReadOnlySet<string> pausedFunctions)
         {
             var plan = new IngestPlan();
-            if (newEvents.Count == 1)
+            if (newEvents.Count == 1 && pausedFunctions.Contains(function.Id))
+            {
+                // A paused function's tick is recorded as a skip, like any event it would have run for.
+                plan.Skips.Add((record.Id, function.Id, FunctionPauses.PausedReason));
+            }
+            else if (newEvents.Count == 1)
             {
                 var run = new NewRun
                 {

@@ -98,8 +98,20 @@ public sealed class IngestPlan
 /// <summary>The core's decision function, called by the provider inside the ingest transaction.</summary>
 public interface IIngestPlanner
 {
+    /// <summary>
+    /// True when the plan of these new events depends on which functions are paused: the provider then reads the paused
+    /// functions inside the ingest transaction and calls the overload that takes them. Default is false (the pause table
+    /// is not read).
+    /// </summary>
+    /// <param name="newEvents">The events that were new.</param>
+    bool ReadsPauses(IReadOnlyList<EventRecord> newEvents) => false;
+
     /// <summary>Plans runs, resolved waits, cancellations and skips for events that were new.</summary>
     IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now);
+
+    /// <summary>Plans as <see cref="Plan(IReadOnlyList{EventRecord}, IReadOnlyList{PendingWait}, DateTimeOffset)"/>, knowing the functions paused when the transaction read them (called when <see cref="ReadsPauses"/> is true).</summary>
+    IngestPlan Plan(IReadOnlyList<EventRecord> newEvents, IReadOnlyList<PendingWait> waits, DateTimeOffset now, IReadOnlySet<string> pausedFunctions)
+        => Plan(newEvents, waits, now);
 }
 
 /// <summary>Store events and act on them.</summary>
@@ -247,6 +259,9 @@ public sealed record CommitStepCommand
     /// <summary>Remove the step's wait (resolved by timeout).</summary>
     public bool DeleteWait { get; init; }
 
+    /// <summary>Log lines written by the run since its last command, stored when this command applies.</summary>
+    public RunLogBatch? Logs { get; init; }
+
     /// <summary>Current time.</summary>
     public required DateTimeOffset Now { get; init; }
 }
@@ -263,6 +278,9 @@ public sealed record SuspendRunCommand(LeaseRef Lease, RunStatus Status, DateTim
 {
     /// <summary>The run is flow-controlled: parking it frees a concurrency slot, so claimers (on every node) are woken.</summary>
     public bool FlowControlled { get; init; }
+
+    /// <summary>Log lines written by the run since its last command, stored when this command applies.</summary>
+    public RunLogBatch? Logs { get; init; }
 }
 
 /// <summary>Finish a leased run.</summary>
@@ -288,6 +306,9 @@ public sealed record FinishRunCommand
 
     /// <summary>The run is flow-controlled: finishing it frees a concurrency slot, so claimers on every node are woken.</summary>
     public bool FlowControlled { get; init; }
+
+    /// <summary>Log lines written by the run since its last command, stored when this command applies.</summary>
+    public RunLogBatch? Logs { get; init; }
 
     /// <summary>Current time.</summary>
     public required DateTimeOffset Now { get; init; }

@@ -87,6 +87,21 @@ public interface IBatonStore : IAsyncDisposable
     /// </summary>
     Task<PruneResult> PruneAsync(PruneCommand command, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Pauses a function in its own short transaction (see <see cref="PauseFunctionCommand"/>); false when it was already
+    /// paused (its pause time is kept). Every ingest that begins after the commit, on any node, sees the pause.
+    /// </summary>
+    Task<bool> PauseFunctionAsync(PauseFunctionCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Resumes a paused function in its own short transaction; returns when it had been paused, or null when it was not paused.</summary>
+    Task<DateTimeOffset?> ResumeFunctionAsync(string functionId, CancellationToken cancellationToken);
+
+    /// <summary>The paused functions, each with the time it was paused.</summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> GetPausedFunctionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>A run's stored log lines in order (see <see cref="RunLogBatch"/>), after <see cref="RunLogQuery.After"/>.</summary>
+    Task<IReadOnlyList<RunLogLine>> GetRunLogsAsync(RunLogQuery query, CancellationToken cancellationToken);
+
     /// <summary>Claim-time flow state per function and key with open flow-controlled runs (see <see cref="IBatonInspector.GetFlowKeysAsync"/>).</summary>
     /// <param name="functionId">One function only; null for all.</param>
     /// <param name="now">Current time: leases expired by then are not counted as running.</param>

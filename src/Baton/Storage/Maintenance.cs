@@ -37,31 +37,37 @@ public sealed record CronTick(string Schedule, DateTimeOffset Tick);
 
 /// <summary>
 /// Delete one batch of history: at most <see cref="BatchSize"/> finished runs (with their steps, attempts and
-/// waits), at most <see cref="BatchSize"/> events (with their skips) and at most <see cref="BatchSize"/> expired
-/// idempotency keys. Each kind is deleted in its own short transaction. A null cutoff leaves that kind alone.
+/// waits), at most <see cref="BatchSize"/> events (with their skips), at most <see cref="BatchSize"/> expired
+/// idempotency keys and at most <see cref="BatchSize"/> rows of each kind of spent flow-control state. Each kind is
+/// deleted in its own short transaction. A null cutoff leaves that kind alone.
 /// </summary>
 /// <param name="FinishedBefore">Runs that finished (completed, failed or cancelled) before this are deleted; unfinished runs never are.</param>
 /// <param name="EventsBefore">Events received before this are deleted.</param>
 /// <param name="BatchSize">Most rows of each kind deleted by one call.</param>
-/// <param name="KeysExpiredBy">Idempotency keys that expired by this time are deleted.</param>
+/// <param name="KeysExpiredBy">
+/// Idempotency keys that expired by this time are deleted, and flow-control state that no longer changes a decision
+/// at this time: rate-limit and throttle rows whose next allowed time has passed (a key with no row behaves the same),
+/// and singleton and debounce/batch rows whose run has finished or is gone.
+/// </param>
 public sealed record PruneCommand(DateTimeOffset? FinishedBefore, DateTimeOffset? EventsBefore, int BatchSize, DateTimeOffset? KeysExpiredBy);
 
 /// <summary>What one prune call deleted.</summary>
 /// <param name="Runs">Runs deleted (their steps, attempts and waits are not counted).</param>
 /// <param name="Events">Events deleted (their skips are not counted).</param>
 /// <param name="IdempotencyKeys">Expired idempotency keys deleted.</param>
-public sealed record PruneResult(int Runs, int Events, int IdempotencyKeys)
+/// <param name="FlowState">Rows of spent flow-control state deleted (rate limit, throttle, singleton, debounce/batch).</param>
+public sealed record PruneResult(int Runs, int Events, int IdempotencyKeys, int FlowState = 0)
 {
     /// <summary>Nothing deleted.</summary>
     public static PruneResult None { get; } = new(0, 0, 0);
 
-    /// <summary>Whether some kind filled its batch, so more may be left.</summary>
-    public bool FilledBatch(int batchSize) => Runs >= batchSize || Events >= batchSize || IdempotencyKeys >= batchSize;
+    /// <summary>Whether some kind filled its batch, so more may be left (flow state: any of its four kinds).</summary>
+    public bool FilledBatch(int batchSize) => Runs >= batchSize || Events >= batchSize || IdempotencyKeys >= batchSize || FlowState >= batchSize;
 
     /// <summary>Sums two results.</summary>
     public PruneResult Add(PruneResult other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return new(Runs + other.Runs, Events + other.Events, IdempotencyKeys + other.IdempotencyKeys);
+        return new(Runs + other.Runs, Events + other.Events, IdempotencyKeys + other.IdempotencyKeys, FlowState + other.FlowState);
     }
 }

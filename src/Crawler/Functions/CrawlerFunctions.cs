@@ -14,16 +14,7 @@ internal static class CrawlerFunctions
         ArgumentNullException.ThrowIfNull(baton);
         ArgumentNullException.ThrowIfNull(settings);
         var options = settings.Crawler;
-
-        // One budget per marketplace API, shared by every capture and enrichment on every node: the API's calls per
-        // second and its daily quota (eBay's day resets at midnight US Pacific). A 429 pauses the budget for all.
-        foreach (var marketplace in settings.Ebay.EffectiveMarketplaces)
-        {
-            var limits = EbayBrowseAdapter.LimitsFor(settings.Ebay, marketplace);
-            baton.AddResource(limits.ResourceName, r => r
-                .PerSecond(limits.PerSecond, limits.Burst)
-                .Quota(limits.PerDay, TimeSpan.FromDays(1), limits.ResetAt, limits.TimeZone));
-        }
+        baton.AddCrawlerBudgets(settings);
 
         // 429s and 5xx are retried; a throttled call waits what the API asked (RetryAfterException), others back off up to a minute.
         var retry = RetryPolicy.Default with { MaxRetries = options.StepRetries, MaximumInterval = TimeSpan.FromMinutes(1) };
@@ -48,5 +39,25 @@ internal static class CrawlerFunctions
             .AddFunction<RefreshWatchlistsFunction>(CrawlerEvents.RefreshFunction, f => f
                 .Name("Refresh watchlists")
                 .OnCron(options.RefreshCron, options.RefreshTimeZone));
+    }
+
+    /// <summary>
+    /// One budget per marketplace API, shared by every capture and enrichment on every node: the API's calls per second
+    /// and its daily quota (eBay's day resets at midnight US Pacific). A 429 pauses the budget for all. Every search and
+    /// item step names its marketplace's budget, so a host registering any crawler function needs these.
+    /// </summary>
+    public static BatonBuilder AddCrawlerBudgets(this BatonBuilder baton, CrawlerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(baton);
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var marketplace in settings.Ebay.EffectiveMarketplaces)
+        {
+            var limits = EbayBrowseAdapter.LimitsFor(settings.Ebay, marketplace);
+            baton.AddResource(limits.ResourceName, r => r
+                .PerSecond(limits.PerSecond, limits.Burst)
+                .Quota(limits.PerDay, TimeSpan.FromDays(1), limits.ResetAt, limits.TimeZone));
+        }
+
+        return baton;
     }
 }

@@ -89,6 +89,14 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
 
     public Task<PruneResult> PruneAsync(PruneCommand command, CancellationToken cancellationToken) => inner.PruneAsync(command, cancellationToken);
 
+    public Task<bool> PauseFunctionAsync(PauseFunctionCommand command, CancellationToken cancellationToken) => inner.PauseFunctionAsync(command, cancellationToken);
+
+    public Task<DateTimeOffset?> ResumeFunctionAsync(string functionId, CancellationToken cancellationToken) => inner.ResumeFunctionAsync(functionId, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> GetPausedFunctionsAsync(CancellationToken cancellationToken) => inner.GetPausedFunctionsAsync(cancellationToken);
+
+    public Task<IReadOnlyList<RunLogLine>> GetRunLogsAsync(RunLogQuery query, CancellationToken cancellationToken) => inner.GetRunLogsAsync(query, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private static StorageException Unreachable() => new("injected fault: the database cannot be reached (partitioned)", isTransient: true);

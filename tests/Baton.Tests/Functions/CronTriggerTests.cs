@@ -81,6 +81,23 @@ public sealed class CronTriggerTests
     }
 
     [Fact]
+    public async Task OnCron_ClockJumpsPastTicksWithinCatchUp_FiresEachMissedTickOnceInOrder()
+    {
+        // A late scheduler (paused or overloaded process) fires the ticks it missed within the catch-up limit,
+        // not just the latest: a per-minute schedule late by 3.5 minutes with a 2-minute limit fires 2:00 and 3:00.
+        await using var host = await BatonTestHost.StartAsync(b => b
+            .AddFunction<object>("every-minute", f => f.OnCron("* * * * *"), _ => Task.CompletedTask)
+            .Configure(o => o.CronCatchUp = TimeSpan.FromMinutes(2)));
+
+        host.Advance(TimeSpan.FromMinutes(3.5));
+        var runs = await host.WaitForRunsOfAsync("every-minute", 2);
+        host.Advance(TimeSpan.FromMinutes(0.5));
+        runs = await host.WaitForRunsOfAsync("every-minute", 3);
+
+        Assert.Equal([Start.AddMinutes(2), Start.AddMinutes(3), Start.AddMinutes(4)], runs.Select(r => r.Events[0].Timestamp).Order());
+    }
+
+    [Fact]
     public async Task OnCron_TimeZone_FiresAtLocalTime()
     {
         // 1 July: London is on summer time (UTC+1), so 09:00 in London is 08:00 UTC.

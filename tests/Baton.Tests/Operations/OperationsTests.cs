@@ -18,15 +18,15 @@ public sealed class OperationsTests
         await using var host = await StartAsync();
         var ops = host.Services.GetRequiredService<IBatonOperations>();
 
-        Assert.True(ops.PauseFunction("count"));
-        Assert.False(ops.PauseFunction("count"));
+        Assert.True(await ops.PauseFunctionAsync("count"));
+        Assert.False(await ops.PauseFunctionAsync("count"));
         var id = await host.SendAsync("ops/go", new { n = 1 });
         await host.WaitForRunsOfAsync("other", 1);
         var filteredOut = await host.SendAsync("ops/go", new { n = 0 });
         await host.WaitForRunsOfAsync("other", 2);
 
         Assert.Empty(await host.RunsOfAsync("count"));
-        Assert.Equal(BatonTestHost.DefaultStart, ops.GetFunction("count")!.PausedAt);
+        Assert.Equal(BatonTestHost.DefaultStart, (await ops.GetFunctionAsync("count"))!.PausedAt);
         var events = (await host.Inspector.ListEventsAsync(new EventQuery())).Items;
         Assert.Equal([new EventSkip("count", FunctionPauses.PausedReason)], events.Single(e => e.Event.Id == id).Skips);
         Assert.Empty(events.Single(e => e.Event.Id == filteredOut).Skips);
@@ -37,7 +37,7 @@ public sealed class OperationsTests
     {
         await using var host = await StartAsync();
         var ops = host.Services.GetRequiredService<IBatonOperations>();
-        ops.PauseFunction("count");
+        await ops.PauseFunctionAsync("count");
         await host.SendAsync("ops/go", new { n = 1 });
         await host.SendAsync("ops/go", new { n = 2 });
 
@@ -48,7 +48,7 @@ public sealed class OperationsTests
         Assert.Equal(runs.Select(r => r.Id), result.ReplayedRunIds);
         Assert.Equal([1L, 2L], runs.Select(r => r.Events[0].Data.GetProperty("n").GetInt64()));
         Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
-        Assert.Null(ops.GetFunction("count")!.PausedAt);
+        Assert.Null((await ops.GetFunctionAsync("count"))!.PausedAt);
         Assert.False((await ops.ResumeFunctionAsync("count", replaySkipped: true)).WasPaused);
     }
 
@@ -75,11 +75,11 @@ public sealed class OperationsTests
         await using var host = await StartAsync();
         var ops = host.Services.GetRequiredService<IBatonOperations>();
 
-        Assert.Equal("nope", Assert.Throws<FunctionNotFoundException>(() => ops.PauseFunction("nope")).FunctionId);
+        Assert.Equal("nope", (await Assert.ThrowsAsync<FunctionNotFoundException>(() => ops.PauseFunctionAsync("nope"))).FunctionId);
         await Assert.ThrowsAsync<FunctionNotFoundException>(() => ops.ResumeFunctionAsync("nope", false));
         await Assert.ThrowsAsync<RunNotFoundException>(() => ops.ReplayRunAsync("01NOPE"));
-        Assert.Null(ops.GetFunction("nope"));
-        Assert.Equal(["count", "other"], ops.ListFunctions().Select(f => f.Id));
+        Assert.Null(await ops.GetFunctionAsync("nope"));
+        Assert.Equal(["count", "other"], (await ops.ListFunctionsAsync()).Select(f => f.Id));
     }
 }
 

@@ -5,15 +5,16 @@ using Crawler.Tests.Support;
 
 namespace Crawler.Tests.EndToEnd;
 
-/// <summary>The whole crawler on the simulated marketplace with a fake clock.</summary>
+/// <summary>The whole crawler on the simulated marketplace with a fake clock, on SQLite and on PostgreSQL.</summary>
 public sealed class CrawlEndToEndTests
 {
     private static readonly string[] Markets = ["EBAY_GB", "EBAY_US", "EBAY_DE"];
 
     private static Watchlist Watch(string id, string query) => new() { Id = id, Query = query, Marketplaces = Markets };
 
-    [Fact]
-    public async Task Crawl_ThreeMarketplacesTwoQueriesWithInjected429sAnd5xx_CapturesEveryListingWithinLimits()
+    [Theory]
+    [MemberData(nameof(CrawlerTestbed.Providers), MemberType = typeof(CrawlerTestbed))]
+    public async Task Crawl_ThreeMarketplacesTwoQueriesWithInjected429sAnd5xx_CapturesEveryListingWithinLimits(string provider)
     {
         const int perSecond = 40;
         await using var bed = await CrawlerTestbed.StartAsync(
@@ -23,7 +24,8 @@ public sealed class CrawlEndToEndTests
                 s.ServerErrorRate = 0.08;
                 s.PerSecond = perSecond;
                 s.ChurnInterval = TimeSpan.FromDays(1);
-            });
+            },
+            provider: provider);
         Watchlist[] watchlists = [Watch("lego", "lego"), Watch("switch", "nintendo switch")];
         foreach (var watchlist in watchlists)
         {
@@ -54,10 +56,11 @@ public sealed class CrawlEndToEndTests
         Assert.InRange(stats.MaxCallsInOneDay, 1, bed.Settings.Simulator.DailyQuota);
     }
 
-    [Fact]
-    public async Task Analysis_AfterCrawl_EqualsAStraightforwardRecomputation()
+    [Theory]
+    [MemberData(nameof(CrawlerTestbed.Providers), MemberType = typeof(CrawlerTestbed))]
+    public async Task Analysis_AfterCrawl_EqualsAStraightforwardRecomputation(string provider)
     {
-        await using var bed = await CrawlerTestbed.StartAsync(s => s.ChurnInterval = TimeSpan.FromDays(1));
+        await using var bed = await CrawlerTestbed.StartAsync(s => s.ChurnInterval = TimeSpan.FromDays(1), provider: provider);
         var watchlist = Watch("switch", "nintendo switch");
         await bed.CaptureAsync(watchlist);
         await bed.RunUntilIdleAsync();
@@ -100,10 +103,11 @@ public sealed class CrawlEndToEndTests
         Assert.All(deals, d => Assert.True(d.IsDeal && !d.IsOutlier));
     }
 
-    [Fact]
-    public async Task Capture_AfterTheCatalogueChurned_MarksEndedListingsRecordsPriceChangesAndAnalysisFollows()
+    [Theory]
+    [MemberData(nameof(CrawlerTestbed.Providers), MemberType = typeof(CrawlerTestbed))]
+    public async Task Capture_AfterTheCatalogueChurned_MarksEndedListingsRecordsPriceChangesAndAnalysisFollows(string provider)
     {
-        await using var bed = await CrawlerTestbed.StartAsync(s => s.ChurnInterval = TimeSpan.FromHours(1));
+        await using var bed = await CrawlerTestbed.StartAsync(s => s.ChurnInterval = TimeSpan.FromHours(1), provider: provider);
         var watchlist = new Watchlist { Id = "lego", Query = "lego", Marketplaces = ["EBAY_GB"] };
         await bed.CaptureAsync(watchlist);
         await bed.RunUntilIdleAsync(TimeSpan.FromMinutes(50));
@@ -172,10 +176,11 @@ public sealed class CrawlEndToEndTests
         Assert.Equal(expected.Length, summary.Listings);
     }
 
-    [Fact]
-    public async Task Capture_UnknownMarketplace_FailsWithoutRetrying()
+    [Theory]
+    [MemberData(nameof(CrawlerTestbed.Providers), MemberType = typeof(CrawlerTestbed))]
+    public async Task Capture_UnknownMarketplace_FailsWithoutRetrying(string provider)
     {
-        await using var bed = await CrawlerTestbed.StartAsync();
+        await using var bed = await CrawlerTestbed.StartAsync(provider: provider);
         var run = await bed.Host.SendAndWaitAsync(CrawlerEvents.CaptureRequested, new CaptureRequested { WatchlistId = "w", Marketplace = "EBAY_XX", Query = "lego" }, CrawlerEvents.CaptureFunction);
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("known marketplace", run.Error!.Message, StringComparison.Ordinal);

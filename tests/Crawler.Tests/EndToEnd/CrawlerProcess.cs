@@ -49,7 +49,7 @@ internal sealed class CrawlerProcess : IDisposable
         return crawler;
     }
 
-    /// <summary>Kills the process at once: no graceful shutdown, whatever step is in flight is lost.</summary>
+    /// <summary>Kills the process at once (SIGKILL on Linux and macOS): no graceful shutdown, whatever step is in flight is lost.</summary>
     public void Kill()
     {
         if (!_process.HasExited)

@@ -6,11 +6,12 @@ using Crawler.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Xunit.Abstractions;
 
 namespace Crawler.Tests.EndToEnd;
 
 /// <summary>A long crawl whose worker process is killed mid-way resumes without fetching committed pages again.</summary>
-public sealed class WorkerKillTests
+public sealed class WorkerKillTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task LongCrawl_WorkerKilledMidway_ResumesWithoutRefetchingCommittedPages()
@@ -55,9 +56,16 @@ public sealed class WorkerKillTests
             ["Crawler__Ebay__ClientId"] = "kill-test",
             ["Crawler__Ebay__ClientSecret"] = "secret",
             ["Crawler__Ebay__Marketplaces__0"] = "EBAY_US",
+
+            // A generous budget, so the crawl runs as fast as the worker can page, and a short lease, so the new
+            // process takes the killed one's run over within seconds instead of the default 30.
+            ["Crawler__Ebay__PerSecond"] = "100000",
+            ["Crawler__Ebay__PerDay"] = "100000000",
+            ["Baton__LeaseDuration"] = "00:00:03",
             ["Logging__LogLevel__Default"] = "Warning",
         };
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var client = await ClientAsync(database);
         using (var first = CrawlerProcess.Start(environment))
         {
@@ -65,6 +73,8 @@ public sealed class WorkerKillTests
             await killPoint.Task.WaitAsync(TimeSpan.FromMinutes(3));
             first.Kill();
         }
+
+        output.WriteLine($"{totalPages} pages of {pageSize}; SIGKILL after {fetches.Count} pages at {clock.Elapsed.TotalSeconds:F1} s");
 
         var inspector = client.Services.GetRequiredService<IBatonInspector>();
         var run = (await inspector.ListRunsAsync(new RunQuery { FunctionId = CrawlerEvents.CaptureFunction })).Items.Single();
@@ -79,6 +89,7 @@ public sealed class WorkerKillTests
         using (var second = CrawlerProcess.Start(environment))
         {
             await lastPage.Task.WaitAsync(TimeSpan.FromMinutes(3));
+            output.WriteLine($"last page fetched by the second process at {clock.Elapsed.TotalSeconds:F1} s");
             await enriched.Task.WaitAsync(TimeSpan.FromMinutes(3));
             var finished = await inspector.GetRunAsync(run.Id);
             Assert.True(finished!.Status == RunStatus.Completed, $"{finished.Status}: {finished.Error?.Message}\n{second.Output}");

@@ -1,4 +1,5 @@
 using Baton;
+using Baton.Postgres.Tests;
 using Baton.Testing;
 using Crawler.Analysis;
 using Crawler.Ebay;
@@ -7,12 +8,13 @@ using Crawler.Listings;
 using Crawler.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace Crawler.Tests.Support;
 
 /// <summary>
-/// The crawler on a Baton test host (fake clock, temporary SQLite file shared by Baton and the listings) against the
-/// simulated marketplace on the same clock.
+/// The crawler on a Baton test host (fake clock; one database shared by Baton and the listings: a temporary SQLite
+/// file or a schema on the throwaway PostgreSQL) against the simulated marketplace on the same clock.
 /// </summary>
 public sealed class CrawlerTestbed : IAsyncDisposable
 {
@@ -39,7 +41,15 @@ public sealed class CrawlerTestbed : IAsyncDisposable
 
     public FakeTimeProvider Time => Host.Time;
 
-    internal static async Task<CrawlerTestbed> StartAsync(Action<SimulatorOptions>? simulator = null, Action<CrawlerOptions>? crawler = null, string? databasePath = null, FakeTimeProvider? time = null)
+    /// <summary>The providers the end-to-end tests run on: Baton and the listings share one database of each.</summary>
+    public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
+
+    /// <summary>
+    /// Starts the simulator and the crawler on <paramref name="provider"/>: <c>sqlite</c> (a temporary file, or
+    /// <paramref name="databasePath"/>) or <c>postgres</c> (a new schema on the throwaway test cluster, which fails
+    /// with installation instructions when the server binaries are missing).
+    /// </summary>
+    internal static async Task<CrawlerTestbed> StartAsync(Action<SimulatorOptions>? simulator = null, Action<CrawlerOptions>? crawler = null, string? databasePath = null, FakeTimeProvider? time = null, string provider = "sqlite")
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         databasePath ??= Path.Combine(Path.GetTempPath(), "crawler-tests", Guid.NewGuid().ToString("N") + ".db");
@@ -49,13 +59,37 @@ public sealed class CrawlerTestbed : IAsyncDisposable
         var sim = await SimulatorHost.StartAsync(simOptions, time);
         var crawlerOptions = new CrawlerOptions { SqlitePath = databasePath, RefreshCron = "0 0 1 1 *", EnrichMaxPerRun = 5, PageSize = 50 };
         crawler?.Invoke(crawlerOptions);
+        Action<BatonBuilder>? useStore = null;
+        switch (provider)
+        {
+            case "sqlite":
+                break;
+            case "postgres":
+                var connectionString = (await PostgresServer.Shared).ConnectionString;
+                var schema = PostgresServer.NewSchema();
+                await using (var connection = new NpgsqlConnection(connectionString))
+                {
+                    await connection.OpenAsync();
+                    await using var create = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
+                    await create.ExecuteNonQueryAsync();
+                }
+
+                crawlerOptions.Storage = "postgres";
+                crawlerOptions.PostgresConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ToString();
+                useStore = b => b.UsePostgres(connectionString, o => o.Schema = schema);
+                break;
+            default:
+                throw new ArgumentException($"unknown provider '{provider}'", nameof(provider));
+        }
+
         var ebay = new EbayOptions { BaseUrl = sim.BaseUrl, ClientId = "testbed", ClientSecret = "secret", ThrottledRetryAfter = TimeSpan.FromSeconds(1) };
         var settings = new CrawlerSettings(crawlerOptions, ebay, simOptions, ExchangeRates.Default);
         var host = await BatonTestHost.StartAsync(
             b => b.AddCrawlerFunctions(settings),
             services: s => s.AddCrawler(settings),
-            databasePath: databasePath,
-            time: time);
+            databasePath: useStore is null ? databasePath : null,
+            time: time,
+            useStore: useStore);
         await host.Services.GetRequiredService<ListingsStore>().MigrateAsync();
         return new CrawlerTestbed(host, sim, settings, databasePath);
     }
@@ -68,45 +102,59 @@ public sealed class CrawlerTestbed : IAsyncDisposable
     }
 
     /// <summary>
-    /// Drives the fake clock until every run has finished: while a run is running or due it waits for the engine's
-    /// next committed change; when all are waiting for a later time it moves the clock to the earliest of them.
+    /// Drives the fake clock until every run has finished. While a run is running, or queued and due, the engine moves
+    /// on its own and its next commit (a claim, a step, a park, a finish) wakes this loop; when every unfinished run
+    /// waits for a later time, the clock moves to the earliest of them. Nothing waits a fixed time: a run that is in
+    /// flight but commits nothing for <see cref="BatonTestHost.WaitTimeout"/> (real time) fails the test as stuck.
     /// </summary>
     public async Task<IReadOnlyList<RunInfo>> RunUntilIdleAsync(TimeSpan? limit = null)
     {
         var signal = new SemaphoreSlim(0);
+
+        // Subscribed before the first read: a commit made between a read and the wait below is counted, never missed.
         using var subscription = Host.Changes.Subscribe(_ => signal.Release());
         var deadline = Time.GetUtcNow() + (limit ?? TimeSpan.FromHours(6));
-        using var realTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         while (true)
         {
+            // Every commit seen so far is reflected in the read that follows.
+            while (signal.Wait(0))
+            {
+            }
+
             var runs = await AllRunsAsync();
             var now = Time.GetUtcNow();
-            if (runs.Count > 0 && runs.All(r => r.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled))
+            var unfinished = runs.Where(r => r.Status is not (RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled)).ToArray();
+            if (runs.Count > 0 && unfinished.Length == 0)
             {
                 return runs;
             }
 
             if (now > deadline)
             {
-                throw new TimeoutException($"Runs still unfinished after {limit}: {string.Join(", ", runs.Where(r => r.Status is not (RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled)).Select(r => $"{r.FunctionId} {r.Status}"))}");
+                throw new TimeoutException($"Runs still unfinished after {limit}: {Describe(unfinished)}");
             }
 
-            var waiting = runs.Where(r => r.Status is RunStatus.Queued or RunStatus.Sleeping && r.DueAt > now).ToArray();
-            var busy = runs.Any(r => r.Status == RunStatus.Running || (r.Status == RunStatus.Queued && (r.DueAt is null || r.DueAt <= now)));
-            if (!busy && waiting.Length > 0)
+            var busy = unfinished.Any(r => r.Status == RunStatus.Running || (r.Status == RunStatus.Queued && (r.DueAt is null || r.DueAt <= now)));
+            if (!busy)
             {
-                Host.Advance(waiting.Min(r => r.DueAt!.Value) - now);
+                var later = unfinished.Where(r => r.DueAt > now).Select(r => r.DueAt!.Value).ToArray();
+                if (later.Length == 0)
+                {
+                    throw new InvalidOperationException($"Nothing is in flight and nothing is due later, yet runs are unfinished: {Describe(unfinished)}");
+                }
+
+                Host.Advance(later.Min() - now);
                 continue;
             }
 
-            // Something is in flight: its next commit wakes us. A due run the worker has not looked at yet is
-            // picked up at its next poll, which the clock drives; nudge it if nothing commits for a while.
-            if (!await signal.WaitAsync(TimeSpan.FromMilliseconds(200), realTimeout.Token))
+            if (!await signal.WaitAsync(Host.WaitTimeout))
             {
-                Host.Advance(TimeSpan.FromMilliseconds(500));
+                throw new TimeoutException($"No commit within {Host.WaitTimeout} while runs were in flight: {Describe(unfinished)}");
             }
         }
     }
+
+    private static string Describe(IEnumerable<RunInfo> runs) => string.Join(", ", runs.Select(r => $"{r.FunctionId} {r.Id} {r.Status} due {r.DueAt:O}"));
 
     public async Task<IReadOnlyList<RunInfo>> AllRunsAsync()
     {

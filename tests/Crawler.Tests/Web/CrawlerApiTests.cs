@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crawler.Tests.Web;
@@ -36,8 +37,10 @@ public sealed class CrawlerApiTests : IAsyncLifetime
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCrawler(Settings);
         builder.Services.AddBaton().UseCrawlerStorage(Settings.Crawler).Configure(o => o.RunWorker = false).AddCrawlerFunctions(Settings);
+        builder.Services.AddCrawlerBatonApi(new ConfigurationBuilder().Build());
         _app = builder.Build();
         _app.MapCrawler();
+        _app.MapBaton();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address) };
@@ -99,6 +102,20 @@ public sealed class CrawlerApiTests : IAsyncLifetime
     {
         var page = await _http.GetStringAsync("/crawler");
         Assert.Contains("<title>Baton crawler</title>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_NavigationLeadsToTheCrawlerAndTheCrawlerPageLinksBack()
+    {
+        var dashboard = await _http.GetStringAsync("/dashboard/");
+        var nav = dashboard[dashboard.IndexOf("<nav>", StringComparison.Ordinal)..dashboard.IndexOf("</nav>", StringComparison.Ordinal)];
+        Assert.Contains("<a href=\"/crawler\" data-link=\"host\">Crawler</a>", nav, StringComparison.Ordinal);
+
+        var crawler = await _http.GetAsync("/crawler");
+        Assert.Equal(HttpStatusCode.OK, crawler.StatusCode);
+        var page = await crawler.Content.ReadAsStringAsync();
+        Assert.Contains("<a href=\"/dashboard/\" id=\"dashboard-link\">Dashboard</a>", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/dashboard/")).StatusCode);
     }
 
     [Fact]

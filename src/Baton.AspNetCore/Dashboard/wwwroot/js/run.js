@@ -9,11 +9,24 @@ export async function render(page, runId) {
   const body = h('div');
   page.append(head, body);
   const open = new Set();
+  // Log lines only grow: each load fetches the lines after the last one seen.
+  const logs = [];
+
+  async function loadLogs() {
+    let cursor = logs.length ? String(logs[logs.length - 1].sequence) : null;
+    do {
+      const page = await api(`runs/${encodeURIComponent(runId)}/logs`, { query: cursor ? { cursor } : {} });
+      // Two loads may overlap: keep each line once, in order.
+      for (const line of page.items) if (!logs.length || line.sequence > logs[logs.length - 1].sequence) logs.push(line);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
 
   async function load() {
     let detail;
     try {
       detail = await api(`runs/${encodeURIComponent(runId)}`);
+      await loadLogs();
     } catch (e) {
       head.replaceChildren(errorBox(e));
       return;
@@ -47,9 +60,8 @@ export async function render(page, runId) {
         waterfall(run, steps, open)),
       h('div', { class: 'panel' }, h('h2', {}, 'Trigger events'),
         events.length ? events.map((e) => h('div', {}, h('span', { class: 'mono' }, `${e.name} · ${e.id}`), json(e.data))) : h('p', { class: 'muted' }, 'None (cron or invoked run).')),
-      h('div', { class: 'panel' }, h('h2', {}, 'Logs'),
-        h('p', { class: 'muted' }, 'Messages written through FunctionContext.Logger go to the host\'s logging with the run id in scope; search your log store for ',
-          h('code', {}, run.id), '.')));
+      h('div', { class: 'panel', 'data-testid': 'run-logs' }, h('h2', {}, `Logs (${logs.length})`),
+        logs.length ? logTable(logs) : h('p', { class: 'muted' }, 'No lines written through FunctionContext.Logger (yet).')));
   }
 
   async function cancel(run) {
@@ -72,7 +84,20 @@ export async function render(page, runId) {
 
   await load();
   const reload = debounce(load, 150);
-  return onChange((change) => { if (change.type === 'reconnect' || change.data?.runId === runId) reload(); });
+  return onChange((change) => {
+    if (change.type === 'reconnect') logs.length = 0;
+    if (change.type === 'reconnect' || change.data?.runId === runId) reload();
+  });
+}
+
+function logTable(lines) {
+  return h('table', { class: 'logs' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Level'), h('th', {}, 'Step'), h('th', {}, 'Message'))),
+    h('tbody', {}, lines.map((l) => h('tr', { 'data-level': l.level, class: l.level === 'Error' || l.level === 'Critical' ? 'error' : null },
+      h('td', { class: 'mono' }, time(l.at)),
+      h('td', {}, l.level),
+      h('td', { class: 'mono' }, l.stepId ?? ''),
+      h('td', {}, l.message, l.exception ? h('details', {}, h('summary', { class: 'muted' }, 'Exception'), h('pre', {}, l.exception)) : null)))));
 }
 
 function waterfall(run, steps, open) {

@@ -13,6 +13,7 @@ export async function render(page, _, params) {
     from: params.get('from') || '',
     to: params.get('to') || '',
     text: params.get('text') || '',
+    key: params.get('key') || '',
   };
   const fnSelect = h('select', { name: 'function', 'aria-label': 'Function' }, h('option', { value: '' }, 'all functions'),
     functionList.map((f) => h('option', { value: f.id, selected: f.id === filter.function }, f.id)));
@@ -21,6 +22,7 @@ export async function render(page, _, params) {
   const from = h('input', { type: 'datetime-local', name: 'from', 'aria-label': 'Created from', value: local(filter.from) });
   const to = h('input', { type: 'datetime-local', name: 'to', 'aria-label': 'Created before', value: local(filter.to) });
   const text = h('input', { type: 'search', name: 'text', 'aria-label': 'Trigger event contains', placeholder: 'order id, SKU…', value: filter.text });
+  const key = h('input', { type: 'search', name: 'key', 'aria-label': 'Flow-control key', placeholder: 'e.g. EBAY_GB', value: filter.key });
   const apply = () => {
     const q = new URLSearchParams();
     if (fnSelect.value) q.set('function', fnSelect.value);
@@ -28,9 +30,10 @@ export async function render(page, _, params) {
     if (from.value) q.set('from', new Date(from.value).toISOString());
     if (to.value) q.set('to', new Date(to.value).toISOString());
     if (text.value) q.set('text', text.value);
+    if (key.value) q.set('key', key.value);
     location.hash = `#/runs${q.size ? '?' + q : ''}`;
   };
-  for (const input of [fnSelect, statusSelect, from, to, text]) input.addEventListener('change', apply);
+  for (const input of [fnSelect, statusSelect, from, to, text, key]) input.addEventListener('change', apply);
 
   const replayAll = h('button', { type: 'button', 'data-testid': 'bulk-replay', onclick: () => bulk('replay') }, 'Replay matching…');
   const cancelAll = h('button', { type: 'button', 'data-testid': 'bulk-cancel', onclick: () => bulk('cancel') }, 'Cancel matching…');
@@ -44,6 +47,7 @@ export async function render(page, _, params) {
     h('div', { class: 'filters' },
       h('label', {}, 'Function', fnSelect), h('label', {}, 'Status', statusSelect),
       h('label', {}, 'Created from', from), h('label', {}, 'Created before', to), h('label', {}, 'Event contains', text),
+      h('label', {}, 'Key', key),
       h('div', { class: 'actions' }, replayAll, cancelAll)),
     job,
     h('table', { 'data-testid': 'runs' },
@@ -51,9 +55,9 @@ export async function render(page, _, params) {
       tbody),
     h('div', { class: 'pager' }, prev, next, pageInfo));
 
-  const query = () => ({ function: filter.function, status: filter.status, from: filter.from, to: filter.to, text: filter.text, limit: 50 });
-  // Bulk actions take no text filter: offering them here would act on more runs than the list shows.
-  if (filter.text) for (const b of [replayAll, cancelAll]) { b.disabled = true; b.title = 'Clear "Event contains" to act on matching runs'; }
+  const query = () => ({ function: filter.function, status: filter.status, from: filter.from, to: filter.to, text: filter.text, key: filter.key, limit: 50 });
+  // Bulk actions take no text or key filter: offering them here would act on more runs than the list shows.
+  if (filter.text || filter.key) for (const b of [replayAll, cancelAll]) { b.disabled = true; b.title = 'Clear "Event contains" and "Key" to act on matching runs'; }
   const cursors = [null];
   let shown = new Set();
 
