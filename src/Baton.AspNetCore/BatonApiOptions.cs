@@ -54,6 +54,13 @@ public sealed class BatonApiOptions
     /// <summary>Changes a live-stream client may lag behind before it is disconnected. Default is 10,000.</summary>
     public int StreamBuffer { get; set; } = 10_000;
 
+    /// <summary>
+    /// How often the live stream reads the store's change feed when nothing woke it. Changes committed by this process
+    /// wake it at once, and on PostgreSQL so do other nodes' commits that make work due; other nodes' step commits are
+    /// seen within this interval. Default is 1 second.
+    /// </summary>
+    public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Failure alert rules (see <see cref="AlertRule"/>). Default is none.</summary>
     public IList<AlertRule> Alerts { get; } = [];
 
@@ -68,6 +75,10 @@ public sealed class BatonApiOptions
         Positive(MaxBatchSize, nameof(MaxBatchSize));
         Positive(MaxBulkRuns, nameof(MaxBulkRuns));
         Positive(StreamBuffer, nameof(StreamBuffer));
+        if (StreamPollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(StreamPollInterval)} must be positive", nameof(StreamPollInterval));
+        }
         if (!(ReplaysPerSecond > 0) || double.IsInfinity(ReplaysPerSecond))
         {
             throw new ArgumentException($"{nameof(ReplaysPerSecond)} must be a positive number", nameof(ReplaysPerSecond));

@@ -2,6 +2,7 @@ using Baton.AspNetCore;
 using Baton.AspNetCore.Alerts;
 using Baton.AspNetCore.Metrics;
 using Baton.AspNetCore.Replay;
+using Baton.AspNetCore.Streaming;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class BatonApiServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds what <c>MapBaton()</c> serves: options (<see cref="BatonApiOptions"/>), the bulk-replay scheduler, the
-    /// Prometheus collector, failure alerts and the OpenAPI document <c>baton</c>. Call <c>AddBaton()</c> as well.
+    /// Adds what <c>MapBaton()</c> serves: options (<see cref="BatonApiOptions"/>), the function that carries out bulk replays (<c>baton/bulk-replay</c>), the
+    /// store change-feed reader of the live stream, the Prometheus collector, failure alerts and the OpenAPI document <c>baton</c>. Call <c>AddBaton()</c> as well.
     /// Calling it again only applies <paramref name="configure"/>.
     /// </summary>
     public static IServiceCollection AddBatonApi(this IServiceCollection services, Action<BatonApiOptions>? configure = null)
@@ -37,8 +38,10 @@ public static class BatonApiServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<BatonApiOptions>>().Value);
         services.AddSingleton<PrometheusMetrics>();
-        services.AddSingleton<ReplayScheduler>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ReplayScheduler>());
+        services.AddBaton(BulkReplayFunction.Register);
+        services.AddSingleton<ReplayJobs>();
+        services.AddSingleton<CommittedChanges>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<CommittedChanges>());
         services.AddSingleton<AlertMonitor>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AlertMonitor>());
         services.AddOpenApi("baton");

@@ -41,11 +41,11 @@ public static class BatonEndpointRouteBuilderExtensions
 
         var api = guarded.MapGroup("/api/v1");
         ApiEndpoints.Map(api, options);
-        DashboardEndpoints.Map(root, api, options, endpoints.ServiceProvider);
-        api.MapGet("/stream", (HttpContext context, ChangeFeed feed, ILoggerFactory loggers) =>
-                ChangeStream.StreamAsync(context, feed, options, loggers.CreateLogger("Baton.AspNetCore")))
+        DashboardEndpoints.Map(root, api, options);
+        api.MapGet("/stream", (HttpContext context, CommittedChanges changes, ILoggerFactory loggers) =>
+                ChangeStream.StreamAsync(context, changes, options, loggers.CreateLogger("Baton.AspNetCore")))
             .WithName("Stream").WithTags("Live")
-            .WithSummary("Server-Sent Events: 'run' and 'step' changes committed by this process. Query: run, function.")
+            .WithSummary("Server-Sent Events: 'run' and 'step' changes committed by any node, in commit order. Query: run, function.")
             .Produces(200, contentType: "text/event-stream");
         api.MapOpenApi("/openapi/{documentName}.json").ExcludeFromDescription();
 

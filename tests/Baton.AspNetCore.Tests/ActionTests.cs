@@ -154,7 +154,7 @@ public sealed class ActionTests
         var signal = new SemaphoreSlim(0);
         using var subscription = app.Changes.Subscribe(c =>
         {
-            if (c is RunChange { Status: RunStatus.Queued } q)
+            if (c is RunChange { Status: RunStatus.Queued, FunctionId: "fail" } q)
             {
                 lock (created)
                 {
@@ -169,19 +169,21 @@ public sealed class ActionTests
         var job = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(3, job.GetProperty("total").GetInt32());
-        var replay = app.Services.GetRequiredService<ReplayScheduler>().Find(job.GetProperty("id").GetString()!)!;
+        var jobId = job.GetProperty("id").GetString()!;
 
         // The first replay starts at once; each next one only when a second has passed on the (fake) clock.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await signal.WaitAsync(timeout.Token);
         Assert.Single(created);
-        app.Time.Advance(TimeSpan.FromSeconds(1));
+        app.Advance(TimeSpan.FromSeconds(1));
         await signal.WaitAsync(timeout.Token);
         Assert.Equal(2, created.Count);
-        app.Time.Advance(TimeSpan.FromSeconds(1));
-        await replay.Completion.Task.WaitAsync(timeout.Token);
+        app.Advance(TimeSpan.FromSeconds(1));
+        var replayRun = await app.WaitForFinishAsync(jobId);
 
-        var view = await app.GetJsonAsync("/api/v1/replays/" + replay.Id);
+        var view = await app.GetJsonAsync("/api/v1/replays/" + jobId);
+        Assert.Equal(("baton/bulk-replay", RunStatus.Completed), (replayRun.FunctionId, replayRun.Status));
+        Assert.Equal(new RunProgress(3, 3, "3 replayed, 0 refused", replayRun.FinishedAt!.Value), replayRun.Progress);
         Assert.True(view.GetProperty("done").GetBoolean());
         Assert.Equal(3, view.GetProperty("started").GetInt32());
         Assert.Equal(created, view.GetProperty("newRunIds").EnumerateArray().Select(e => e.GetString()));

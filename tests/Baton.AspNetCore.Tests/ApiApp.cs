@@ -21,9 +21,9 @@ public sealed class ApiApp : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly WebApplication _app;
-    private readonly string _database;
+    private readonly string? _database;
 
-    private ApiApp(WebApplication app, FakeTimeProvider time, string database, Uri address)
+    private ApiApp(WebApplication app, FakeTimeProvider time, string? database, Uri address)
     {
         _app = app;
         Time = time;
@@ -44,9 +44,11 @@ public sealed class ApiApp : IAsyncDisposable
     public ChangeFeed Changes => Services.GetRequiredService<ChangeFeed>();
 
     /// <summary>Starts the app with the standard test functions (see <see cref="AddTestFunctions"/>) and any extra setup.</summary>
-    public static async Task<ApiApp> StartAsync(Action<BatonApiOptions>? api = null, Action<BatonBuilder>? baton = null, Action<WebApplication>? map = null)
+    /// <param name="database">The SQLite file, to share one store between apps (default: a new temporary file, deleted on dispose; a given one is left to the caller).</param>
+    public static async Task<ApiApp> StartAsync(Action<BatonApiOptions>? api = null, Action<BatonBuilder>? baton = null, Action<WebApplication>? map = null, string? database = null)
     {
-        var database = Path.Combine(Path.GetTempPath(), "baton-api-tests", Guid.NewGuid().ToString("N") + ".db");
+        var owned = database is null;
+        database ??= NewDatabasePath();
         Directory.CreateDirectory(Path.GetDirectoryName(database)!);
         var time = new FakeTimeProvider(Start);
         var builder = WebApplication.CreateSlimBuilder();
@@ -62,8 +64,11 @@ public sealed class ApiApp : IAsyncDisposable
         map?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ApiApp(app, time, database, new Uri(address));
+        return new ApiApp(app, time, owned ? database : null, new Uri(address));
     }
+
+    /// <summary>A new temporary SQLite file name (deleted when an app on it is disposed).</summary>
+    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), "baton-api-tests", Guid.NewGuid().ToString("N") + ".db");
 
     /// <summary>
     /// <c>greet</c> (test/greet): steps <c>a</c>, <c>b</c>, returns the name. <c>fail</c> (test/fail): fails at once.
@@ -82,6 +87,13 @@ public sealed class ApiApp : IAsyncDisposable
         baton.AddFunction<JsonElement>("flaky", f => f.OnEvent("test/flaky").Retries(0), ctx =>
             ctx.Event.Data.TryGetProperty("fail", out var fail) && fail.GetBoolean() ? throw new NonRetriableException("flaked") : Task.CompletedTask);
         baton.AddFunction<JsonElement>("sleepy", f => f.OnEvent("test/sleep"), async ctx => await ctx.Step.Sleep("nap", TimeSpan.FromHours(1)));
+    }
+
+    /// <summary>Moves the fake clock forward and wakes the worker, which may have armed its poll timer just before the jump.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Time.Advance(by);
+        Services.GetRequiredService<Baton.Execution.BatonEngine>().WorkAvailable.Set();
     }
 
     /// <summary>Posts <paramref name="body"/> (raw JSON text) to <paramref name="path"/>.</summary>
@@ -119,11 +131,20 @@ public sealed class ApiApp : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_database is not null)
+        {
+            DeleteDatabase(_database);
+        }
+    }
+
+    /// <summary>Deletes a SQLite file and its WAL files (one still held open is left to the temp cleaner).</summary>
+    public static void DeleteDatabase(string database)
+    {
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             try
             {
-                File.Delete(_database + suffix);
+                File.Delete(database + suffix);
             }
             catch (IOException)
             {

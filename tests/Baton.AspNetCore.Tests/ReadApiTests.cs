@@ -13,7 +13,7 @@ public sealed class ReadApiTests
         var list = await app.GetJsonAsync("/api/v1/functions");
         var greet = await app.GetJsonAsync("/api/v1/functions/greet");
 
-        Assert.Equal(["fail", "flaky", "greet", "sleepy"], list.GetProperty("items").EnumerateArray().Select(f => f.GetProperty("id").GetString()));
+        Assert.Equal(["baton/bulk-replay", "fail", "flaky", "greet", "sleepy"], list.GetProperty("items").EnumerateArray().Select(f => f.GetProperty("id").GetString()));
         Assert.Equal("test/greet", greet.GetProperty("triggers")[0].GetProperty("event").GetString());
         Assert.False(greet.GetProperty("paused").GetBoolean());
         Assert.Equal(JsonValueKind.Object, greet.GetProperty("flow").ValueKind);

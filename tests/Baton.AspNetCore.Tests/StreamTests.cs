@@ -47,7 +47,7 @@ public sealed class StreamTests
         Assert.Equal("Cancelled", frame.Data.GetProperty("status").GetString());
     }
 
-    private static async Task<(string Event, JsonElement Data)> ReadFrameAsync(StreamReader reader, CancellationToken cancellationToken)
+    internal static async Task<(string Event, JsonElement Data)> ReadFrameAsync(StreamReader reader, CancellationToken cancellationToken)
     {
         string? name = null;
         JsonElement? data = null;

@@ -45,6 +45,12 @@ internal sealed class ProfiledStore(IBatonStore inner, StoreProfile profile) : I
 
     public Task<IReadOnlyList<PendingFlowInfo>> ListPendingFlowAsync(string? functionId, CancellationToken cancellationToken) => inner.ListPendingFlowAsync(functionId, cancellationToken);
 
+    public Task<IReadOnlyList<RunStatsBucket>> GetRunStatsAsync(RunStatsQuery query, CancellationToken cancellationToken) => inner.GetRunStatsAsync(query, cancellationToken);
+
+    public Task<ChangePage> ReadChangesAsync(ChangeCursor? after, int limit, CancellationToken cancellationToken) => inner.ReadChangesAsync(after, limit, cancellationToken);
+
+    public Task<int> PruneChangesAsync(int keep, CancellationToken cancellationToken) => inner.PruneChangesAsync(keep, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     /// <summary>

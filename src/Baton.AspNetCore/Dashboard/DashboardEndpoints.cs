@@ -1,7 +1,5 @@
 using Baton.AspNetCore.Security;
 using Baton.AspNetCore.Views;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Net.Http.Headers;
 
 namespace Baton.AspNetCore.Dashboard;
@@ -12,25 +10,26 @@ namespace Baton.AspNetCore.Dashboard;
 /// </summary>
 internal static class DashboardEndpoints
 {
-    public static void Map(RouteGroupBuilder root, RouteGroupBuilder api, BatonApiOptions options, IServiceProvider services)
+    public static void Map(RouteGroupBuilder root, RouteGroupBuilder api, BatonApiOptions options)
     {
-        var stats = new ThroughputStats(services.GetRequiredService<TimeProvider>());
-        services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(stats.Dispose);
-
-        api.MapGet("/stats", (HttpContext context) =>
+        api.MapGet("/stats", async (HttpContext context, IBatonInspector inspector, TimeProvider time) =>
             {
+                RunStatsQuery query;
                 try
                 {
-                    var query = StatsQuery.Parse(context.Request.Query);
-                    return Results.Json(stats.Snapshot(query.FunctionId, query.Minutes), ApiJson.Options);
+                    query = StatsQuery.Parse(context.Request.Query).ToRunStatsQuery(time.GetUtcNow());
                 }
                 catch (ArgumentException e)
                 {
                     return ApiError.Result(StatusCodes.Status400BadRequest, e.Message);
                 }
+
+                var buckets = await inspector.GetRunStatsAsync(query, context.RequestAborted).ConfigureAwait(false);
+                var points = buckets.Select(b => new StatsPoint(b.At, b.Started, b.Completed, b.Failed, b.Cancelled, b.QueueLagAvgMs, b.QueueLagMaxMs)).ToArray();
+                return Results.Json(new StatsView(query.From, (int)query.Bucket.TotalMilliseconds, points), ApiJson.Options);
             })
             .WithName("Stats").WithTags("Dashboard")
-            .WithSummary("Per-minute throughput, failures and queue lag seen by this process since it started. Query: function, minutes (1-" + ThroughputStats.MaxMinutes + ", default 60).")
+            .WithSummary("Runs started, completed, failed and cancelled and queue lag per bucket, counted from the store (all nodes). Query: function, minutes (1-" + StatsQuery.MaxMinutes + ", default 60); one-minute buckets up to 2 hours, wider beyond.")
             .Produces<StatsView>().Produces<ApiError>(400);
 
         var index = DashboardIndex.Render(DashboardAssets.Embedded.Find("index.html")!, options.Dashboard.Links);

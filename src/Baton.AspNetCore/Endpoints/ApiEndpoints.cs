@@ -86,8 +86,8 @@ internal static class ApiEndpoints
             .WithSummary("Events, newest first, with the runs each started and the functions that skipped it. Query: name, from, to (receive time), limit, cursor.")
             .Produces<PageView<EventView>>().Produces<ApiError>(400);
 
-        api.MapGet("/replays/{id}", (string id, ReplayScheduler replays) =>
-                replays.Find(id) is { } job ? Json(job.View()) : NotFound($"no replay '{id}' in this process"))
+        api.MapGet("/replays/{id}", async (string id, HttpContext context, ReplayJobs replays) =>
+                await replays.FindAsync(id, context.RequestAborted).ConfigureAwait(false) is { } job ? Json(job) : NotFound($"no replay '{id}'"))
             .WithName("GetReplay").WithTags("Runs").Produces<ReplayJobView>().Produces<ApiError>(404);
 
         var write = api.MapGroup("").AddEndpointFilter(async (context, next) => AccessFilters.CheckWritable(options) ?? await next(context).ConfigureAwait(false));
@@ -127,7 +127,7 @@ internal static class ApiEndpoints
             .WithSummary("Cancels every unfinished run matching the filter (functionId, statuses, from, to; at least one).")
             .Produces<BulkCancelResult>().Produces<ApiError>(400);
 
-        write.MapPost("/runs/bulk-replay", (HttpContext context, IBatonInspector inspector, IBatonOperations ops, ReplayScheduler replays) => Guard(async () =>
+        write.MapPost("/runs/bulk-replay", (HttpContext context, IBatonInspector inspector, IBatonOperations ops, ReplayJobs replays) => Guard(async () =>
             {
                 var request = await RequestBodies.ReadAsync<BulkRequest>(context.Request, required: true).ConfigureAwait(false);
                 var query = BulkQuery(request!, cancel: false);
@@ -148,11 +148,12 @@ internal static class ApiEndpoints
 
                 // Oldest first, as they first happened.
                 var ordered = runIds.Reverse().ToArray();
-                var job = replays.Start(ordered, options.ReplaysPerSecond);
-                return Results.Json(job.View(), ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+                return await replays.StartAsync(ordered, options.ReplaysPerSecond, context.RequestAborted).ConfigureAwait(false) is { } job
+                    ? Results.Json(job, ApiJson.Options, statusCode: StatusCodes.Status202Accepted)
+                    : ApiError.Result(StatusCodes.Status409Conflict, $"function '{BulkReplayFunction.FunctionId}' is paused; resume it first");
             }))
             .WithName("BulkReplayRuns").WithTags("Runs")
-            .WithSummary("Replays every run matching the filter, spread over time at ReplaysPerSecond; poll GET /replays/{id} or watch the stream.")
+            .WithSummary("Replays every run matching the filter, spread over time at ReplaysPerSecond, as a durable run of baton/bulk-replay (the job id is its run id); poll GET /replays/{id} or watch the stream.")
             .Produces<ReplayJobView>(StatusCodes.Status202Accepted).Produces<ApiError>(400);
 
         write.MapPost("/functions/{id}/pause", (string id, HttpContext context, IBatonOperations ops) => Guard(async () =>

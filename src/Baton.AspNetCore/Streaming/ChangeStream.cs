@@ -8,22 +8,22 @@ using Microsoft.Extensions.Logging;
 namespace Baton.AspNetCore.Streaming;
 
 /// <summary>
-/// <c>GET /api/v1/stream</c>: Server-Sent Events of committed run and step changes made by this process, in the
-/// order they were committed. A comment line <c>: connected</c> is sent once the subscription is live, then one
+/// <c>GET /api/v1/stream</c>: Server-Sent Events of committed run and step changes made by any node, read from the
+/// store's change feed (<see cref="CommittedChanges"/>), in the order they were committed. A comment line <c>: connected</c> is sent once the subscription is live, then one
 /// <c>run</c> or <c>step</c> event per change, and a <c>: ping</c> comment every 15 seconds of silence.
 /// </summary>
 internal static class ChangeStream
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
-    public static async Task StreamAsync(HttpContext context, ChangeFeed feed, BatonApiOptions options, ILogger logger)
+    public static async Task StreamAsync(HttpContext context, CommittedChanges changes, BatonApiOptions options, ILogger logger)
     {
         var runFilter = context.Request.Query["run"].ToString();
         var functionFilter = context.Request.Query["function"].ToString();
         var runsOfFunction = new HashSet<string>(StringComparer.Ordinal);
         var channel = Channel.CreateBounded<BatonChange>(new BoundedChannelOptions(options.StreamBuffer) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-        using var subscription = feed.Subscribe(change =>
+        using var subscription = await changes.SubscribeAsync(change =>
         {
             if (runFilter.Length > 0 && change.RunId != runFilter)
             {
@@ -35,7 +35,7 @@ internal static class ChangeStream
                 // The client reads slower than Baton commits; drop it rather than buffer without bound.
                 channel.Writer.TryComplete(new InvalidOperationException("client too slow"));
             }
-        });
+        }, context.RequestAborted).ConfigureAwait(false);
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         context.Response.ContentType = "text/event-stream";
@@ -131,7 +131,7 @@ internal static class ChangeStream
 /// <param name="RunId">The run.</param>
 /// <param name="FunctionId">Its function.</param>
 /// <param name="Status">Its new state.</param>
-/// <param name="Applied">False when the change was refused (the writer had lost the lease).</param>
+/// <param name="Applied">Always true: the stream carries committed changes only (kept for clients that read it).</param>
 public sealed record RunChangeView(string RunId, string FunctionId, RunStatus Status, bool Applied);
 
 /// <summary>Data of a <c>step</c> stream event.</summary>

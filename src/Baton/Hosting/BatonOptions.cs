@@ -138,7 +138,13 @@ public sealed class RetentionOptions
     /// <summary>Most rows of each kind (runs, events, keys) deleted per transaction, which bounds how long a pass holds locks. Default is 500.</summary>
     public int BatchSize { get; set; } = 500;
 
-    internal bool Enabled => RunsAfter is not null || EventsAfter is not null;
+    /// <summary>
+    /// Rows of the store's change feed (the live stream's source, one per run or step change) kept after a pass; older
+    /// ones are deleted. A stream client further behind than this misses changes. Null keeps them all. Default is 100,000.
+    /// </summary>
+    public int? ChangesKept { get; set; } = 100_000;
+
+    internal bool Enabled => RunsAfter is not null || EventsAfter is not null || ChangesKept is not null;
 
     internal void Validate(TimeSpan dedupeWindow)
     {
@@ -160,6 +166,11 @@ public sealed class RetentionOptions
         if (BatchSize is < 1 or > 100_000)
         {
             throw new ArgumentException("Retention.BatchSize must be between 1 and 100000", nameof(BatchSize));
+        }
+
+        if (ChangesKept is < 0)
+        {
+            throw new ArgumentException("Retention.ChangesKept must not be negative", nameof(ChangesKept));
         }
     }
 }

@@ -54,4 +54,17 @@ public interface IBatonInspector
     /// <param name="functionId">One function only; null for all.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     Task<IReadOnlyList<FlowKeyInfo>> GetFlowKeysAsync(string? functionId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs started, completed, failed and cancelled and queue lag per bucket of a time window, counted from the store
+    /// (so every node and a restarted one answer the same). Every bucket of the window is returned, oldest first.
+    /// Throws <see cref="ArgumentException"/> for a bad query.
+    /// </summary>
+    Task<IReadOnlyList<RunStatsBucket>> GetRunStatsAsync(RunStatsQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the store's change feed: committed run and step changes by any node, oldest first, after
+    /// <paramref name="after"/> (null: from now on). Live views poll it when woken (see <see cref="ChangeFeed"/>).
+    /// </summary>
+    Task<Storage.ChangePage> ReadChangesAsync(Storage.ChangeCursor? after, int limit = 1000, CancellationToken cancellationToken = default);
 }

@@ -6,7 +6,7 @@ using Baton.Storage;
 namespace Baton.Operations;
 
 /// <summary>The in-process <see cref="IBatonOperations"/>.</summary>
-internal sealed class BatonOperations(BatonEngine engine) : IBatonOperations
+internal sealed partial class BatonOperations(BatonEngine engine) : IBatonOperations
 {
     private const int ResumePage = 500;
 
@@ -68,6 +68,14 @@ internal sealed class BatonOperations(BatonEngine engine) : IBatonOperations
 
     public async Task<string> ReplayRunAsync(string runId, CancellationToken cancellationToken = default)
     {
+        var (run, function) = await ReplayableAsync(runId, cancellationToken).ConfigureAwait(false);
+        var ids = await StartRunsAsync(function, [run.Events[0]]).ConfigureAwait(false);
+        return ids[0];
+    }
+
+    /// <summary>The run and its function, checked as <see cref="ReplayRunAsync(string, CancellationToken)"/> says.</summary>
+    private async Task<(RunInfo Run, FunctionDefinition Function)> ReplayableAsync(string runId, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         await engine.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var run = await engine.Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new RunNotFoundException(runId);
@@ -82,15 +90,14 @@ internal sealed class BatonOperations(BatonEngine engine) : IBatonOperations
             throw new RunNotReplayableException(runId, "it has no trigger event");
         }
 
-        var ids = await StartRunsAsync(function, [run.Events[0]]).ConfigureAwait(false);
-        return ids[0];
+        return (run, function);
     }
 
     /// <summary>Stores a copy of each event under a new <c>replay-</c> id with one planned run of <paramref name="function"/> each.</summary>
-    private async Task<IReadOnlyList<string>> StartRunsAsync(FunctionDefinition function, IReadOnlyList<BatonEvent> events)
+    private async Task<IReadOnlyList<string>> StartRunsAsync(FunctionDefinition function, IReadOnlyList<BatonEvent> events, string? eventId = null)
     {
         var now = engine.Time.GetUtcNow();
-        var records = events.Select(e => new EventRecord("replay-" + Ulid.New(now), e.Name, e.Data.GetRawText(), e.Timestamp)).ToArray();
+        var records = events.Select(e => new EventRecord(eventId ?? "replay-" + Ulid.New(now), e.Name, e.Data.GetRawText(), e.Timestamp)).ToArray();
         var result = await engine.Writer.IngestAsync(
             new IngestCommand(records, new SingleRunPlanner(function.Id, function.CancelOns), now, engine.Options.EventDedupeWindow),
             engine.PublishIngested).ConfigureAwait(false);

@@ -34,6 +34,14 @@ public interface IBatonOperations
     /// is no longer registered, <see cref="FunctionPausedException"/> when the function is paused and <see cref="RunNotReplayableException"/> when the run has no trigger event.
     /// </summary>
     Task<string> ReplayRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replays a run once per <paramref name="replayKey"/>: as <see cref="ReplayRunAsync(string, CancellationToken)"/>,
+    /// with the new event's id <c>replay-{replayKey}</c>, so a call repeated with the same key within the event dedupe
+    /// window (24 hours) starts nothing and returns the run the first call started. Durable code that may run twice (a
+    /// step retried after a crash) replays exactly once this way.
+    /// </summary>
+    Task<string> ReplayRunAsync(string runId, string replayKey, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Outcome of <see cref="IBatonOperations.ResumeFunctionAsync"/>.</summary>

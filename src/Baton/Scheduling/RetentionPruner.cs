@@ -66,6 +66,11 @@ internal sealed class RetentionPruner(BatonEngine engine)
             await engine.Writer.FlushAsync().ConfigureAwait(false);
         }
 
+        if (options.ChangesKept is { } kept)
+        {
+            await engine.Store.PruneChangesAsync(kept, cancellationToken).ConfigureAwait(false);
+        }
+
         if (total != PruneResult.None)
         {
             Log.Pruned(engine.Logger, total.Runs, total.Events, total.IdempotencyKeys);

@@ -108,6 +108,28 @@ public interface IBatonStore : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the read.</param>
     Task<IReadOnlyList<FlowKeyInfo>> GetFlowKeysAsync(string? functionId, DateTimeOffset now, CancellationToken cancellationToken)
         => throw new NotSupportedException($"The {ProviderName} store does not report flow control state.");
+
+    /// <summary>Counts runs started, completed, failed and cancelled and their queue lag per bucket (see <see cref="RunStatsQuery"/>); buckets with nothing in them may be left out.</summary>
+    /// <param name="query">The window, its buckets and an optional function; already validated.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<RunStatsBucket>> GetRunStatsAsync(RunStatsQuery query, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"The {ProviderName} store does not report run statistics.");
+
+    /// <summary>
+    /// Reads committed changes of runs and steps, by any process, oldest first, after <paramref name="after"/> (null: the
+    /// current end of the feed, with no changes). Changes of one run come in the order they were committed. The feed
+    /// is written by the store itself in the transactions that make the changes.
+    /// </summary>
+    /// <param name="after">Where the previous read ended; null to start now.</param>
+    /// <param name="limit">Most changes to return.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<ChangePage> ReadChangesAsync(ChangeCursor? after, int limit, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"The {ProviderName} store has no change feed.");
+
+    /// <summary>Deletes the oldest rows of the change feed, keeping about the newest <paramref name="keep"/>; returns how many were deleted.</summary>
+    /// <param name="keep">Changes to keep.</param>
+    /// <param name="cancellationToken">Cancels the prune.</param>
+    Task<int> PruneChangesAsync(int keep, CancellationToken cancellationToken) => Task.FromResult(0);
 }
 
 /// <summary>

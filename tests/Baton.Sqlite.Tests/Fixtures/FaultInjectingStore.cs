@@ -68,6 +68,12 @@ internal sealed class FaultInjectingStore(IBatonStore inner) : IBatonStore
 
     public Task<IReadOnlyList<PendingFlowInfo>> ListPendingFlowAsync(string? functionId, CancellationToken cancellationToken) => inner.ListPendingFlowAsync(functionId, cancellationToken);
 
+    public Task<IReadOnlyList<RunStatsBucket>> GetRunStatsAsync(RunStatsQuery query, CancellationToken cancellationToken) => inner.GetRunStatsAsync(query, cancellationToken);
+
+    public Task<ChangePage> ReadChangesAsync(ChangeCursor? after, int limit, CancellationToken cancellationToken) => inner.ReadChangesAsync(after, limit, cancellationToken);
+
+    public Task<int> PruneChangesAsync(int keep, CancellationToken cancellationToken) => inner.PruneChangesAsync(keep, cancellationToken);
+
     public Task<LeaderLease> AcquireLeaseAsync(AcquireLeaseCommand command, CancellationToken cancellationToken)
         => Partitioned ? Task.FromException<LeaderLease>(Unreachable()) : inner.AcquireLeaseAsync(command, cancellationToken);
 
