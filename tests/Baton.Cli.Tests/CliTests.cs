@@ -219,14 +219,15 @@ public sealed class CliTests
     {
         await using var app = await DashboardApp.StartAsync();
         var cli = new Cli(app.Address);
-        var tail = cli.RunAsync("runs", "tail", "--function", "greet", "--count", "5");
+        var tail = cli.RunAsync("runs", "tail", "--function", "market", "--count", "5");
         await cli.Error.WaitForAsync("watching");
 
-        await app.IngestAsync(new { name = "test/greet" });
+        // A flow-controlled run: always created Queued, then claimed (a plain one may be leased as it is created).
+        await app.IngestAsync(new { name = "shop/market", data = new { market = "EBAY_GB" } });
 
         Assert.Equal(0, await tail);
         var lines = cli.Out.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length < 20 || w.Contains('/', StringComparison.Ordinal)))).ToArray();
-        Assert.Equal(["run greet Queued", "run greet Running", "step a Completed", "step b Completed", "run greet Completed"], lines);
+        Assert.Equal(["run market Queued", "run market Running", "step quote Completed", "step record Completed", "run market Completed"], lines);
     }
 
     [Fact]

@@ -67,7 +67,8 @@ public sealed class DashboardApp : IAsyncDisposable
     /// <c>greet</c> (test/greet): steps a, b. <c>stepper</c> (test/stepper): step one, then step two waits for
     /// <see cref="TestSwitches.Gate"/>, then step three. <c>charge</c> (shop/charge): step charge-card fails for good with
     /// "card declined" (after logging a warning). <c>flaky</c> (test/flaky): step call fails while <see cref="TestSwitches.FlakyFails"/> is set.
-    /// <c>market</c> (shop/market): nothing, under a concurrency limit keyed by <c>data.market</c>.
+    /// <c>market</c> (shop/market): steps <c>quote</c> and <c>record</c>, under a concurrency limit keyed by <c>data.market</c>
+    /// (so its runs are always created Queued and claimed: flow-controlled runs are never leased at ingest).
     /// </summary>
     private static void AddFunctions(BatonBuilder baton, TestSwitches switches)
     {
@@ -92,7 +93,11 @@ public sealed class DashboardApp : IAsyncDisposable
             }));
         baton.AddFunction<JsonElement, string>("flaky", f => f.OnEvent("test/flaky").Retries(0), async ctx =>
             await ctx.Step.Run("call", () => switches.FlakyFails ? throw new NonRetriableException("upstream down") : Task.FromResult("ok")));
-        baton.AddFunction<JsonElement>("market", f => f.OnEvent("shop/market").Concurrency(2, key: "event.data.market"), _ => Task.CompletedTask);
+        baton.AddFunction<JsonElement, int>("market", f => f.OnEvent("shop/market").Concurrency(2, key: "event.data.market"), async ctx =>
+        {
+            var quote = await ctx.Step.Run("quote", () => Task.FromResult(1));
+            return await ctx.Step.Run("record", () => Task.FromResult(quote + 1));
+        });
     }
 
     /// <summary>Sends events through the ingest endpoint and returns their ids.</summary>
