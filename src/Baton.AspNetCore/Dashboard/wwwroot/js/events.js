@@ -31,7 +31,7 @@ export async function render(page, _, params) {
   }
 
   await load();
-  // Every new event that starts a run shows up as a Queued run on the stream.
+  // Every new event that starts a run shows up on the stream as its run, created Queued (or Running when leased at once).
   const reload = debounce(() => load().catch(() => {}), 300);
-  return onChange((change) => { if (cursors.length === 1 && (change.type === 'reconnect' || (change.type === 'run' && change.data.status === 'Queued'))) reload(); });
+  return onChange((change) => { if (cursors.length === 1 && (change.type === 'reconnect' || (change.type === 'run' && (change.data.status === 'Queued' || change.data.status === 'Running')))) reload(); });
 }

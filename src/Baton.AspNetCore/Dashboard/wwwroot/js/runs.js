@@ -78,8 +78,9 @@ export async function render(page, _, params) {
   const stop = onChange((change) => {
     if (change.type === 'reconnect') return reload();
     const d = change.data;
-    // A change to a run on screen, or a new run while the newest page is shown: re-read this page.
-    if (shown.has(d.runId) || (change.type === 'run' && d.status === 'Queued' && cursors.length === 1
+    // A change to a run on screen, or a run not on screen (a new one: created Queued, or Running when the worker
+    // leased it as it was created) while the newest page is shown: re-read this page.
+    if (shown.has(d.runId) || (change.type === 'run' && (d.status === 'Queued' || d.status === 'Running') && cursors.length === 1
       && (!filter.function || filter.function === d.functionId))) reload();
   });
 
