@@ -20,12 +20,13 @@ internal sealed partial class SqliteStore
         await using (connection.ConfigureAwait(false))
         {
             // One aggregate per bucket over a range of the covering index: several times faster here than one GROUP BY
-            // over the window, which sorts every row in a temporary B-tree.
+            // over the window, which sorts every row in a temporary B-tree. The index is named: with a function filter
+            // the planner would otherwise pick runs_function and read every run of the function once per bucket.
             using var started = Command(connection, query,
-                "SELECT COUNT(*), AVG(started_at - created_at), MAX(started_at - created_at) FROM runs " +
+                "SELECT COUNT(*), AVG(started_at - created_at), MAX(started_at - created_at) FROM runs INDEXED BY runs_started " +
                 "WHERE started_at IS NOT NULL AND started_at >= $from AND started_at < $to" + function);
             using var finished = Command(connection, query,
-                $"SELECT SUM(status = {(int)RunStatus.Completed}), SUM(status = {(int)RunStatus.Failed}), SUM(status = {(int)RunStatus.Cancelled}) FROM runs " +
+                $"SELECT SUM(status = {(int)RunStatus.Completed}), SUM(status = {(int)RunStatus.Failed}), SUM(status = {(int)RunStatus.Cancelled}) FROM runs INDEXED BY runs_finished " +
                 "WHERE finished_at IS NOT NULL AND finished_at >= $from AND finished_at < $to" + function);
             var index = 0L;
             for (var at = query.From; at < query.To; at += query.Bucket, index++)
