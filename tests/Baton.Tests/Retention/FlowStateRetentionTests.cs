@@ -29,7 +29,7 @@ public sealed class FlowStateRetentionTests
 
         // The next pass finds all four spent (their times passed, their runs finished) and deletes them; runs and
         // events are far younger than their retention age.
-        var pruned = NextPassThatPrunes(host);
+        var pruned = host.NextPassThatPrunes();
         host.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(new PruneResult(0, 0, 0, FlowState: 4), await pruned);
 
@@ -39,18 +39,5 @@ public sealed class FlowStateRetentionTests
         Assert.Equal(2, (await host.RunsOfAsync("limited")).Count);
         var skip = (await host.Inspector.ListEventsAsync(new EventQuery())).Items.Single(e => e.Event.Id == skipped);
         Assert.Equal("limited", Assert.Single(skip.Skips).FunctionId);
-    }
-
-    private static Task<PruneResult> NextPassThatPrunes(BatonTestHost host)
-    {
-        var pass = new TaskCompletionSource<PruneResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Services.GetRequiredService<BatonWorker>().Retention.PassCompleted += result =>
-        {
-            if (result != PruneResult.None)
-            {
-                pass.TrySetResult(result);
-            }
-        };
-        return pass.Task.WaitAsync(host.WaitTimeout);
     }
 }

@@ -23,7 +23,7 @@ public sealed class RetentionTests
         var recent = await host.SendAndWaitAsync("t/quick");
 
         // The next pass after a week and one interval: the cutoff is then five minutes after the first run finished.
-        var pruned = NextPassThatPrunes(host);
+        var pruned = host.NextPassThatPrunes();
         host.Advance(TimeSpan.FromDays(4) + TimeSpan.FromMinutes(5));
         var pass = await pruned;
 
@@ -53,7 +53,7 @@ public sealed class RetentionTests
             runs.Add((await host.SendAndWaitAsync("t/quick")).Id);
         }
 
-        var pruned = NextPassThatPrunes(host);
+        var pruned = host.NextPassThatPrunes();
         host.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(5));
 
         Assert.Equal(new PruneResult(5, 5, 0), await pruned);
@@ -73,19 +73,5 @@ public sealed class RetentionTests
         })));
 
         Assert.Equal(parameter, error.ParamName);
-    }
-
-    /// <summary>Completes with the result of the next retention pass that deletes something.</summary>
-    private static Task<PruneResult> NextPassThatPrunes(BatonTestHost host)
-    {
-        var pass = new TaskCompletionSource<PruneResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Services.GetRequiredService<BatonWorker>().Retention.PassCompleted += result =>
-        {
-            if (result != PruneResult.None)
-            {
-                pass.TrySetResult(result);
-            }
-        };
-        return pass.Task.WaitAsync(host.WaitTimeout);
     }
 }
