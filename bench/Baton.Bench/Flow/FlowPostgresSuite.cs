@@ -17,14 +17,7 @@ internal sealed class FlowPostgresSuite : ISuite
         new FairnessScenario(),
     ];
 
-    /// <summary>Starts the cluster (or takes <c>BATON_BENCH_POSTGRES</c>) and hands it to child processes through that variable.</summary>
-    public async Task<IAsyncDisposable?> PrepareAsync(BenchArgs args)
-    {
-        var cluster = await PostgresCluster.StartAsync();
-        Environment.SetEnvironmentVariable(PostgresCluster.Variable, cluster.ConnectionString);
-        return cluster;
-    }
+    public Task<IAsyncDisposable?> PrepareAsync(BenchArgs args) => PostgresCluster.PrepareSuiteAsync();
 
-    public BenchStore Store() => new PostgresBenchStore(
-        Environment.GetEnvironmentVariable(PostgresCluster.Variable) ?? throw new InvalidOperationException($"{PostgresCluster.Variable} is not set"));
+    public BenchStore Store() => PostgresCluster.SuiteStore();
 }

@@ -34,6 +34,21 @@ internal sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Connection string of the server's <c>postgres</c> database.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// A PostgreSQL suite's preparation: starts the cluster (or takes <c>BATON_BENCH_POSTGRES</c>) and hands it to child
+    /// processes through that variable.
+    /// </summary>
+    public static async Task<IAsyncDisposable?> PrepareSuiteAsync()
+    {
+        var cluster = await StartAsync();
+        Environment.SetEnvironmentVariable(Variable, cluster.ConnectionString);
+        return cluster;
+    }
+
+    /// <summary>A PostgreSQL suite's store: a fresh schema per host on the server <see cref="PrepareSuiteAsync"/> set up.</summary>
+    public static Harness.BenchStore SuiteStore() => new Harness.PostgresBenchStore(
+        Environment.GetEnvironmentVariable(Variable) ?? throw new InvalidOperationException($"{Variable} is not set"));
+
     /// <summary>Uses <c>BATON_BENCH_POSTGRES</c> or starts a throwaway cluster.</summary>
     public static async Task<PostgresCluster> StartAsync()
     {
