@@ -193,6 +193,15 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable, ILocalWork
                         Start(run, histories, now);
                     }
 
+                    // The clock moved on while the claim was written (a stalled process, a clock that jumped): the leases
+                    // it took, counted from when it began, may be running out. Renew them before anything else is
+                    // written, so that no claim after this one takes them over while they execute here.
+                    var claimed = _engine.Time.GetUtcNow();
+                    if (claim.Runs.Count > 0 && claimed - now >= Options.EffectiveHeartbeat)
+                    {
+                        _ = HeartbeatAsync(claimed);
+                    }
+
                     _backlog = claim.Runs.Count == limit;
                     if (claim.Runs.Count == limit)
                     {
@@ -207,13 +216,15 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable, ILocalWork
                     _backlog = true;
                 }
 
-                var wait = Options.PollInterval;
-                if (nextDue is { } due && due - now < wait)
+                // The next look is due a poll after this one began (or when the claim said work falls due), not a poll
+                // after the claim returned: a slow claim, or a clock that moved meanwhile, must not postpone it.
+                var next = now + Options.PollInterval;
+                if (nextDue is { } due && due < next)
                 {
-                    wait = due - now;
+                    next = due;
                 }
 
-                await _engine.WorkAvailable.WaitAsync(wait, _engine.Time, token).ConfigureAwait(false);
+                await _engine.WorkAvailable.WaitAsync(next - _engine.Time.GetUtcNow(), _engine.Time, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
