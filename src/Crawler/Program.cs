@@ -26,6 +26,7 @@ if (settings.UsesSimulator)
     settings.Ebay.ClientSecret = "simulated";
     settings.Ebay.PerSecond = settings.Simulator.PerSecond;
     settings.Ebay.PerDay = settings.Simulator.DailyQuota;
+    settings.Ebay.Validate(); // the simulator's per-application limits are shared by the marketplaces served
     builder.Services.AddSingleton(simulator);
 }
 

@@ -25,13 +25,16 @@ internal sealed class EbayBrowseAdapter(IHttpClientFactory httpClients, EbayToke
 
     public MarketplaceLimits Limits(string marketplace) => LimitsFor(options, marketplace);
 
-    /// <summary>The budget of one marketplace under <paramref name="options"/>: declared at startup, before any adapter exists.</summary>
+    /// <summary>
+    /// The budget of one marketplace under <paramref name="options"/>: its whole share of the application's limits (eBay
+    /// counts calls per application, across marketplaces). Declared at startup, before any adapter exists.
+    /// </summary>
     public static MarketplaceLimits LimitsFor(EbayOptions options, string marketplace) => new()
     {
         ResourceName = $"ebay:{marketplace}",
-        PerSecond = options.PerSecond,
+        PerSecond = options.PerSecond / options.EffectiveMarketplaces.Count,
         Burst = 1, // evenly spaced: an API that counts calls per clock second never sees a burst straddle its boundary
-        PerDay = options.PerDay,
+        PerDay = options.PerDay / options.EffectiveMarketplaces.Count,
         ResetAt = TimeOnly.MinValue,
         TimeZone = "America/Los_Angeles",
     };

@@ -18,10 +18,16 @@ internal sealed class EbayOptions
     /// <summary>Marketplaces served. Default is EBAY_GB, EBAY_US, EBAY_DE.</summary>
     public IList<string> Marketplaces { get; } = [];
 
-    /// <summary>Calls per second allowed per marketplace. Default is 5.</summary>
+    /// <summary>
+    /// Calls per second allowed to the application, shared evenly by the marketplaces served: each marketplace's budget
+    /// gets a whole share (10 for three marketplaces gives each 3), so together they never exceed it. Default is 5.
+    /// </summary>
     public int PerSecond { get; set; } = 5;
 
-    /// <summary>Calls per day allowed per marketplace. Default is 5,000 (Browse's default).</summary>
+    /// <summary>
+    /// Calls per day allowed to the application (Browse's default is 5,000 for all marketplaces together), shared evenly
+    /// by the marketplaces served. Default is 5,000.
+    /// </summary>
     public int PerDay { get; set; } = 5000;
 
     /// <summary>How long before expiry a token is renewed. Default is 5 minutes.</summary>
@@ -37,7 +43,7 @@ internal sealed class EbayOptions
     public bool HasCredentials => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 
     /// <summary>The marketplaces served, with the default when none is configured.</summary>
-    public IReadOnlyList<string> EffectiveMarketplaces => Marketplaces.Count > 0 ? [.. Marketplaces] : ["EBAY_GB", "EBAY_US", "EBAY_DE"];
+    public IReadOnlyList<string> EffectiveMarketplaces => Marketplaces.Count > 0 ? [.. Marketplaces.Distinct(StringComparer.Ordinal)] : ["EBAY_GB", "EBAY_US", "EBAY_DE"];
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
@@ -47,14 +53,15 @@ internal sealed class EbayOptions
             throw new ArgumentException($"Crawler:Ebay:BaseUrl must be an absolute http(s) URL, not '{BaseUrl}'", nameof(BaseUrl));
         }
 
-        if (PerSecond < 1)
+        var shares = EffectiveMarketplaces.Count;
+        if (PerSecond < shares)
         {
-            throw new ArgumentException("Crawler:Ebay:PerSecond must be at least 1", nameof(PerSecond));
+            throw new ArgumentException($"Crawler:Ebay:PerSecond ({PerSecond}) is the application's limit, shared by {shares} marketplace(s): it must be at least {shares}, one call a second for each", nameof(PerSecond));
         }
 
-        if (PerDay < 1)
+        if (PerDay < shares)
         {
-            throw new ArgumentException("Crawler:Ebay:PerDay must be at least 1", nameof(PerDay));
+            throw new ArgumentException($"Crawler:Ebay:PerDay ({PerDay}) is the application's quota, shared by {shares} marketplace(s): it must be at least {shares}", nameof(PerDay));
         }
 
         if (Timeout <= TimeSpan.Zero)

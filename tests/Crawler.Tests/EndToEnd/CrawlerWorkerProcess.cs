@@ -1,52 +1,81 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace Crawler.Tests.EndToEnd;
 
-/// <summary>The crawler app as a separate worker process (the real <c>Crawler.dll</c>), killed and restarted by tests.</summary>
-internal sealed class CrawlerProcess : IDisposable
+/// <summary>
+/// A <c>Crawler.TestWorker</c> process: the crawler's functions, adapter, listings store and Baton worker, on a clock
+/// the test sets through the process's standard input. The worker prints a line per commit; <see cref="Commits"/> is
+/// released for each, so the test waits on the worker's commits, never on wall time. Killed with SIGKILL by the test.
+/// </summary>
+internal sealed class CrawlerWorkerProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _log = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private CrawlerProcess(Process process)
+    private CrawlerWorkerProcess(Process process)
     {
         _process = process;
     }
 
-    public string Output
+    /// <summary>Released once per change the worker committed (a run claimed, a step recorded, a run parked or finished).</summary>
+    public SemaphoreSlim Commits { get; } = new(0);
+
+    /// <summary>What the worker logged on standard error (warnings and errors), for failure messages.</summary>
+    public string Log
     {
         get
         {
-            lock (_output)
+            lock (_log)
             {
-                return _output.ToString();
+                return _log.ToString();
             }
         }
     }
 
-    public static CrawlerProcess Start(IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts the worker with its clock at <paramref name="now"/> and returns once its host has started.</summary>
+    public static async Task<CrawlerWorkerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, DateTimeOffset now)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Crawler.dll"));
+        start.ArgumentList.Add(WorkerAssembly());
+        start.ArgumentList.Add(now.ToString("O", CultureInfo.InvariantCulture));
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = start };
-        var crawler = new CrawlerProcess(process);
-        process.OutputDataReceived += (_, e) => crawler.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => crawler.Append(e.Data);
+        var worker = new CrawlerWorkerProcess(process);
+        process.OutputDataReceived += (_, e) => worker.OnOutput(e.Data);
+        process.ErrorDataReceived += (_, e) => worker.OnLog(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return crawler;
+        if (await Task.WhenAny(worker._ready.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(2))) != worker._ready.Task)
+        {
+            worker.Kill();
+            throw new InvalidOperationException($"Crawler.TestWorker did not start:\n{worker.Log}");
+        }
+
+        return worker;
+    }
+
+    /// <summary>Moves the worker's clock to <paramref name="now"/> (it never moves back), firing every timer due on the way.</summary>
+    public void SetClock(DateTimeOffset now)
+    {
+        if (!_process.HasExited)
+        {
+            _process.StandardInput.WriteLine(now.ToString("O", CultureInfo.InvariantCulture));
+            _process.StandardInput.Flush();
+        }
     }
 
     /// <summary>Kills the process at once (SIGKILL on Linux and macOS): no graceful shutdown, whatever step is in flight is lost.</summary>
@@ -63,18 +92,45 @@ internal sealed class CrawlerProcess : IDisposable
     {
         Kill();
         _process.Dispose();
+        Commits.Dispose();
     }
 
-    private void Append(string? line)
+    /// <summary>
+    /// The worker's build output: the test assembly is in tests/Crawler.Tests/bin/&lt;configuration&gt;/&lt;tfm&gt;/ and the
+    /// worker (a project reference, so built first) in tests/Crawler.TestWorker/bin/&lt;configuration&gt;/&lt;tfm&gt;/.
+    /// </summary>
+    private static string WorkerAssembly()
     {
-        if (line is null)
-        {
-            return;
-        }
+        var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var configuration = output.Parent!;
+        var tests = configuration.Parent!.Parent!.Parent!;
+        var path = Path.Combine(tests.FullName, "Crawler.TestWorker", "bin", configuration.Name, output.Name, "Crawler.TestWorker.dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException("Crawler.TestWorker is not built; build tests/Crawler.Tests (it references the worker) first", path);
+    }
 
-        lock (_output)
+    private void OnOutput(string? line)
+    {
+        switch (line)
         {
-            _output.AppendLine(line);
+            case "READY":
+                _ready.TrySetResult();
+                break;
+            case "CHANGE":
+                Commits.Release();
+                break;
+        }
+    }
+
+    private void OnLog(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.AppendLine(line);
+            }
         }
     }
 }
