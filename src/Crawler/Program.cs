@@ -9,7 +9,8 @@ using Crawler.Functions;
 using Crawler.Simulator;
 using Crawler.Web;
 
-// appsettings.json ships beside the binary; the working directory keeps ./data (as `dotnet run` from the repository root).
+// appsettings.json ships beside the binary; ./data is under the working directory (`dotnet run` runs a web project in
+// its own directory: src/Crawler/data).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var settings = CrawlerSettings.From(builder.Configuration);
 if (CrawlerCli.IsCommand(args))
