@@ -82,6 +82,7 @@ internal sealed partial class PostgresStore
                 steps AS (DELETE FROM {Schema}.steps WHERE run_id IN (SELECT id FROM doomed)),
                 waits AS (DELETE FROM {Schema}.waits WHERE run_id IN (SELECT id FROM doomed)),
                 logs AS (DELETE FROM {Schema}.run_logs WHERE run_id IN (SELECT id FROM doomed)),
+                linked AS (DELETE FROM {Schema}.event_runs WHERE run_id IN (SELECT id FROM doomed)),
                 gone AS (DELETE FROM {Schema}.runs WHERE id IN (SELECT id FROM doomed) RETURNING 1)
                 SELECT COUNT(*) FROM gone
                 """,
@@ -94,6 +95,7 @@ internal sealed partial class PostgresStore
                 $"""
                 WITH doomed AS (SELECT id FROM {Schema}.events WHERE received_at < $1 ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED),
                 skips AS (DELETE FROM {Schema}.event_skips WHERE event_id IN (SELECT id FROM doomed)),
+                linked AS (DELETE FROM {Schema}.event_runs WHERE event_id IN (SELECT id FROM doomed)),
                 gone AS (DELETE FROM {Schema}.events WHERE id IN (SELECT id FROM doomed) RETURNING 1)
                 SELECT COUNT(*) FROM gone
                 """,

@@ -236,7 +236,7 @@ internal sealed partial class PostgresStore
                 {
                     Event = e,
                     ReceivedAt = receivedAt,
-                    RunIds = await StringsAsync(connection, $"SELECT id FROM {Schema}.runs WHERE event_id = $1 ORDER BY id", e.Id, cancellationToken).ConfigureAwait(false),
+                    RunIds = await StringsAsync(connection, $"SELECT id FROM {Schema}.runs WHERE event_id = $1 UNION SELECT run_id FROM {Schema}.event_runs WHERE event_id = $1 ORDER BY 1", e.Id, cancellationToken).ConfigureAwait(false),
                     Skips = await SkipsAsync(connection, e.Id, cancellationToken).ConfigureAwait(false),
                 });
             }

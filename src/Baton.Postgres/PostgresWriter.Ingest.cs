@@ -123,6 +123,7 @@ internal sealed partial class PostgresWriter
             {
                 var full = size + 1 >= gather.MaxSize;
                 await statements.AppendToBatch.Bind(flow.EventJson, full ? nowMs : batchDue, pendingId).ExecuteAsync().ConfigureAwait(false);
+                await statements.LinkEvent.Bind(run.EventId, pendingId).ExecuteAsync().ConfigureAwait(false);
                 await statements.UpdatePending.Bind(pendingId, firstAt, size + 1, run.FunctionId, gather.Key).ExecuteAsync().ConfigureAwait(false);
                 _madeWorkDue |= full;
                 return full ? 1 : 0;
@@ -208,6 +209,10 @@ internal sealed partial class PostgresWriter
 
         public PgCommand AppendToBatch { get; } = writer.Prepare(
             $"UPDATE {s}.runs SET trigger = left(trigger, -1) || ',' || $1 || ']', due_at = $2 WHERE id = $3", Text, Big, Text);
+
+        /// <summary>An event appended to a batch run it did not create: listed with that run.</summary>
+        public PgCommand LinkEvent { get; } = writer.Prepare(
+            $"INSERT INTO {s}.event_runs (event_id, run_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", Text, Text);
 
         public PgCommand InsertPendingRun { get; } = writer.Prepare(
             $"INSERT INTO {s}.runs (id, function_id, status, trigger, event_id, created_at, due_at) VALUES ($1, $2, 0, $3, $4, $5, $6)",

@@ -88,6 +88,7 @@ internal sealed partial class SqliteStore
                     "DELETE FROM steps WHERE run_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM waits WHERE run_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM run_logs WHERE run_id IN (SELECT value FROM json_each($ids))",
+                    "DELETE FROM event_runs WHERE run_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM runs WHERE id IN (SELECT value FROM json_each($ids))")
                 : 0;
             var events = command.EventsBefore is { } received
@@ -97,6 +98,7 @@ internal sealed partial class SqliteStore
                     Db.Ms(received),
                     command.BatchSize,
                     "DELETE FROM event_skips WHERE event_id IN (SELECT value FROM json_each($ids))",
+                    "DELETE FROM event_runs WHERE event_id IN (SELECT value FROM json_each($ids))",
                     "DELETE FROM events WHERE id IN (SELECT value FROM json_each($ids))")
                 : 0;
             var keys = 0;

@@ -224,7 +224,7 @@ internal sealed partial class SqliteStore
     private static List<string> RunIdsFor(SqliteConnection connection, string eventId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM runs WHERE event_id = $id ORDER BY id";
+        command.CommandText = "SELECT id FROM runs WHERE event_id = $id UNION SELECT run_id FROM event_runs WHERE event_id = $id ORDER BY 1";
         command.Parameters.AddWithValue("$id", eventId);
         using var reader = command.ExecuteReader();
         var ids = new List<string>();

@@ -129,6 +129,7 @@ internal sealed partial class SqliteWriter
             {
                 var full = size + 1 >= gather.MaxSize;
                 statements.AppendToBatch.Bind(flow.EventJson, full ? nowMs : batchDue, pendingId).Execute();
+                statements.LinkEvent.Bind(run.EventId, pendingId).Execute();
                 statements.UpdatePending.Bind(pendingId, firstAt, size + 1, run.FunctionId, gather.Key).Execute();
                 return full ? 1 : 0;
             }
@@ -211,6 +212,10 @@ internal sealed partial class SqliteWriter
         public PreparedCommand AppendToBatch { get; } = writer.Prepare(
             "UPDATE runs SET trigger = substr(trigger, 1, length(trigger) - 1) || ',' || $event || ']', due_at = $due WHERE id = $id",
             "$event", "$due", "$id");
+
+        /// <summary>An event appended to a batch run it did not create: listed with that run.</summary>
+        public PreparedCommand LinkEvent { get; } = writer.Prepare(
+            "INSERT INTO event_runs (event_id, run_id) VALUES ($event, $run) ON CONFLICT DO NOTHING", "$event", "$run");
 
         public PreparedCommand InsertPendingRun { get; } = writer.Prepare(
             "INSERT INTO runs (id, function_id, status, trigger, event_id, created_at, due_at) VALUES ($id, $function, 0, $trigger, $event, $now, $due)",

@@ -74,6 +74,12 @@ public sealed class BatchTests
         }
 
         Assert.All((await host.SkipsAsync()).Values, Assert.Empty);
+
+        // Every event lists the run that received it: the one that opened a batch and the ones appended to it alike.
+        var received = runs.SelectMany(r => r.Events.Select(e => (Event: e.Id, Run: r.Id))).ToDictionary(x => x.Event, x => x.Run);
+        var events = (await host.Inspector.ListEventsAsync(new EventQuery { Limit = 1000 })).Items;
+        Assert.Equal(40, events.Count);
+        Assert.All(events, e => Assert.Equal([received[e.Event.Id]], e.RunIds));
     }
 
     [Fact]
