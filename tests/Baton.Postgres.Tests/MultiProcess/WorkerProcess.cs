@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
+using Baton.TestSupport;
 
 namespace Baton.Postgres.Tests.MultiProcess;
 
@@ -52,13 +53,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public static WorkerProcess Start(int slot, string journal, ChannelWriter<WorkerLine> lines, params string[] arguments)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(WorkerProcesses.DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(WorkerAssembly());
+        start.ArgumentList.Add(WorkerProcesses.Assembly("Baton.TestWorker"));
         foreach (var argument in (string[])[.. arguments, "--journal", journal])
         {
             start.ArgumentList.Add(argument);
@@ -111,24 +112,6 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static string DotnetHost()
-        => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    /// <summary>
-    /// The worker's build output: the test assembly is in tests/Baton.Postgres.Tests/bin/&lt;configuration&gt;/&lt;tfm&gt;/ and
-    /// the worker (a project reference, so built first) in tests/Baton.TestWorker/bin/&lt;configuration&gt;/&lt;tfm&gt;/.
-    /// </summary>
-    private static string WorkerAssembly()
-    {
-        var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        var configuration = output.Parent!;
-        var tests = configuration.Parent!.Parent!.Parent!;
-        var path = Path.Combine(tests.FullName, "Baton.TestWorker", "bin", configuration.Name, output.Name, "Baton.TestWorker.dll");
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException("Baton.TestWorker is not built; build tests/Baton.Postgres.Tests (it references the worker) first", path);
     }
 
     private void Append(string line)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Baton.TestSupport;
 
 namespace Crawler.Tests.EndToEnd;
 
@@ -38,14 +39,14 @@ internal sealed class CrawlerWorkerProcess : IDisposable
     /// <summary>Starts the worker with its clock at <paramref name="now"/> and returns once its host has started.</summary>
     public static async Task<CrawlerWorkerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, DateTimeOffset now)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
+        var start = new ProcessStartInfo(WorkerProcesses.DotnetHost())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(WorkerAssembly());
+        start.ArgumentList.Add(WorkerProcesses.Assembly("Crawler.TestWorker"));
         start.ArgumentList.Add(now.ToString("O", CultureInfo.InvariantCulture));
         foreach (var (key, value) in environment)
         {
@@ -93,21 +94,6 @@ internal sealed class CrawlerWorkerProcess : IDisposable
         Kill();
         _process.Dispose();
         Commits.Dispose();
-    }
-
-    /// <summary>
-    /// The worker's build output: the test assembly is in tests/Crawler.Tests/bin/&lt;configuration&gt;/&lt;tfm&gt;/ and the
-    /// worker (a project reference, so built first) in tests/Crawler.TestWorker/bin/&lt;configuration&gt;/&lt;tfm&gt;/.
-    /// </summary>
-    private static string WorkerAssembly()
-    {
-        var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        var configuration = output.Parent!;
-        var tests = configuration.Parent!.Parent!.Parent!;
-        var path = Path.Combine(tests.FullName, "Crawler.TestWorker", "bin", configuration.Name, output.Name, "Crawler.TestWorker.dll");
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException("Crawler.TestWorker is not built; build tests/Crawler.Tests (it references the worker) first", path);
     }
 
     private void OnOutput(string? line)
