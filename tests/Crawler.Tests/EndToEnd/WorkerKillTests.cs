@@ -17,10 +17,10 @@ namespace Crawler.Tests.EndToEnd;
 public sealed class WorkerKillTests(ITestOutputHelper output)
 {
     private const int PageSize = 2;
-    private int _quietRounds;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(1);
+    private int _quietRounds;
 
     [Fact]
     public async Task LongCrawl_WorkerKilledMidway_ResumesWithoutRefetchingCommittedPages()
