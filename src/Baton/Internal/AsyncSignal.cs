@@ -35,12 +35,13 @@ internal sealed class AsyncSignal
                 return true;
             }
 
-            waiter = _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
+            // A look without waiting leaves no waiter behind: a later Set would complete it and be lost to the next wait.
+            if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            {
+                return false;
+            }
 
-        if (timeout <= TimeSpan.Zero)
-        {
-            return false;
+            waiter = _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         using var timer = timeout == Timeout.InfiniteTimeSpan
