@@ -17,15 +17,25 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
     private PreparedCommand? _flowThrottle;
     private PreparedCommand? _flowSaveThrottle;
     private PreparedCommand? _flowLease;
-    private PreparedCommand? _flowMaxServed;
-    private PreparedCommand? _flowServe;
+    private PreparedCommand? _flowCursor;
     private PreparedCommand? _flowDropQueue;
     private PreparedCommand? _flowNextDue;
 
     ValueTask<IReadOnlyList<string>> IFlowClaimOps.ReadQueuesAsync(int count)
     {
         var queues = new List<string>(count);
-        using (var reader = Lazy(ref _flowQueues, "SELECT queue FROM flow_queues ORDER BY served LIMIT $n", "$n").Bind(count).Read())
+        // The queues after the cursor, then from the start: each part a range of the primary key.
+        var command = Lazy(
+            ref _flowQueues,
+            """
+            SELECT queue FROM (
+                SELECT queue, 0 AS lap FROM (SELECT queue FROM flow_queues WHERE queue > (SELECT queue FROM flow_cursor) ORDER BY queue LIMIT $n)
+                UNION ALL
+                SELECT queue, 1 AS lap FROM (SELECT queue FROM flow_queues WHERE queue <= (SELECT queue FROM flow_cursor) ORDER BY queue LIMIT $n))
+            ORDER BY lap, queue LIMIT $n
+            """,
+            "$n");
+        using (var reader = command.Bind(count).Read())
         {
             while (reader.Read())
             {
@@ -142,7 +152,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         return ValueTask.FromResult<IReadOnlyList<ClaimedRun>>(claimed);
     }
 
-    ValueTask IFlowClaimOps.SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty)
+    ValueTask IFlowClaimOps.SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
     {
         var save = Lazy(ref _flowSaveThrottle, "INSERT INTO flow_throttles (key, tat, allowed_at) VALUES ($key, $tat, $allowed) ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, allowed_at = excluded.allowed_at",
             "$key", "$tat", "$allowed");
@@ -151,13 +161,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
             save.Bind(key, tat, allowed).Execute();
         }
 
-        if (served.Count > 0)
-        {
-            // One statement moves every probed queue to the back, in the given order, after the last served one.
-            var last = Convert.ToInt64(Lazy(ref _flowMaxServed, "SELECT COALESCE(MAX(served), 0) FROM flow_queues").Scalar(), System.Globalization.CultureInfo.InvariantCulture);
-            Lazy(ref _flowServe, "UPDATE flow_queues SET served = $last + 1 + q.key FROM json_each($queues) q WHERE flow_queues.queue = q.value", "$last", "$queues")
-                .Bind(last, JsonArray(served)).Execute();
-        }
+        Lazy(ref _flowCursor, "UPDATE flow_cursor SET queue = $queue", "$queue").Bind(cursor).Execute();
 
         if (maybeEmpty.Count > 0)
         {
@@ -220,7 +224,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
                 flow.Queue, flow.PriorityMs, flow.Key1, flow.Key1 is null ? null : flow.Limit1, flow.Key2, flow.Key2 is null ? null : flow.Limit2,
                 flow.ThrottleKey, flow.ThrottleKey is null ? null : flow.ThrottleIntervalMs, flow.ThrottleKey is null ? null : flow.ThrottleBurst)
             .Execute();
-        Lazy(ref _flowInsertQueue, "INSERT INTO flow_queues (queue, served) VALUES ($queue, 0) ON CONFLICT (queue) DO NOTHING", "$queue").Bind(flow.Queue).Execute();
+        Lazy(ref _flowInsertQueue, "INSERT INTO flow_queues (queue) VALUES ($queue) ON CONFLICT (queue) DO NOTHING", "$queue").Bind(flow.Queue).Execute();
     }
 
     private PreparedCommand Lazy(ref PreparedCommand? command, string sql, params string[] parameters) => command ??= Prepare(sql, parameters);
