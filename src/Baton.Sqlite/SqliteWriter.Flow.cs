@@ -12,6 +12,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
     private PreparedCommand? _flowInsertRun;
     private PreparedCommand? _flowInsertQueue;
     private PreparedCommand? _flowQueues;
+    private PreparedCommand? _flowQueuesWrapped;
     private PreparedCommand? _flowCandidates;
     private PreparedCommand? _flowHeld;
     private PreparedCommand? _flowThrottle;
@@ -21,29 +22,29 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
     private PreparedCommand? _flowDropQueue;
     private PreparedCommand? _flowNextDue;
 
+    // The rowid of each candidate the last candidate read returned, so the lease finds its rows without the id index.
+    private readonly Dictionary<string, long> _flowRowids = new(StringComparer.Ordinal);
+
     ValueTask<IReadOnlyList<string>> IFlowClaimOps.ReadQueuesAsync(int count)
     {
+        // The queues after the cursor, then (the rotation wrapping around) from the start: each a range of the primary key.
         var queues = new List<string>(count);
-        // The queues after the cursor, then from the start: each part a range of the primary key.
-        var command = Lazy(
-            ref _flowQueues,
-            """
-            SELECT queue FROM (
-                SELECT queue, 0 AS lap FROM (SELECT queue FROM flow_queues WHERE queue > (SELECT queue FROM flow_cursor) ORDER BY queue LIMIT $n)
-                UNION ALL
-                SELECT queue, 1 AS lap FROM (SELECT queue FROM flow_queues WHERE queue <= (SELECT queue FROM flow_cursor) ORDER BY queue LIMIT $n))
-            ORDER BY lap, queue LIMIT $n
-            """,
-            "$n");
-        using (var reader = command.Bind(count).Read())
+        Read(Lazy(ref _flowQueues, "SELECT queue FROM flow_queues WHERE queue > (SELECT queue FROM flow_cursor) ORDER BY queue LIMIT $n", "$n"), count, queues);
+        if (queues.Count < count)
         {
+            Read(Lazy(ref _flowQueuesWrapped, "SELECT queue FROM flow_queues WHERE queue <= (SELECT queue FROM flow_cursor) ORDER BY queue LIMIT $n", "$n"), count - queues.Count, queues);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string>>(queues);
+
+        static void Read(PreparedCommand command, int limit, List<string> queues)
+        {
+            using var reader = command.Bind(limit).Read();
             while (reader.Read())
             {
                 queues.Add(reader.GetString(0));
             }
         }
-
-        return ValueTask.FromResult<IReadOnlyList<string>>(queues);
     }
 
     ValueTask<IReadOnlyList<FlowCandidate>> IFlowClaimOps.ReadCandidatesAsync(IReadOnlyList<string> queues, int perQueue, DateTimeOffset now)
@@ -53,10 +54,10 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         var command = Lazy(
             ref _flowCandidates,
             """
-            SELECT r.id, q.value, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst
+            SELECT r.id, q.value, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst, r.rowid
             FROM json_each($queues) q, runs r
-            WHERE r.id IN (
-                SELECT id FROM runs
+            WHERE r.rowid IN (
+                SELECT rowid FROM runs
                 WHERE flow_queue = q.value AND finished_at IS NULL AND due_at - flow_priority <= $bound AND due_at <= $now
                 ORDER BY due_at - flow_priority, id LIMIT $n)
             ORDER BY q.key, r.due_at - r.flow_priority, r.id
@@ -70,10 +71,12 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
             return ValueTask.FromResult<IReadOnlyList<FlowCandidate>>(candidates);
         }
 
+        _flowRowids.Clear();
         using (var reader = command.Bind(JsonArray(queues), bound, nowMs, perQueue).Read())
         {
             while (reader.Read())
             {
+                _flowRowids[reader.GetString(0)] = reader.GetInt64(11);
                 candidates.Add(new FlowCandidate(
                     reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3),
                     Db.Text(reader, 4), reader.IsDBNull(5) ? 0 : reader.GetInt32(5),
@@ -130,16 +133,17 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
     {
         var lease = Lazy(
             ref _flowLease,
-            $"UPDATE runs SET {Lease} WHERE id IN (SELECT value FROM json_each($ids)) RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress",
-            "$owner", "$until", "$now", "$ids");
+            $"UPDATE runs SET {Lease} WHERE rowid IN (SELECT value FROM json_each($rowids)) RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress",
+            "$owner", "$until", "$now", "$rowids");
         var order = new Dictionary<string, int>(runs.Count, StringComparer.Ordinal);
         for (var i = 0; i < runs.Count; i++)
         {
             order[runs[i].RunId] = i;
         }
 
+        // The runs are candidates of this claim's read, in the same transaction: their rows are found by rowid.
         var claimed = new List<ClaimedRun>(runs.Count);
-        using (var reader = lease.Bind(command.Owner, Db.Ms(command.LeaseUntil), Db.Ms(command.Now), JsonArray(runs.Select(r => r.RunId))).Read())
+        using (var reader = lease.Bind(command.Owner, Db.Ms(command.LeaseUntil), Db.Ms(command.Now), JsonSerializer.Serialize(runs.Select(r => _flowRowids[r.RunId]))).Read())
         {
             while (reader.Read())
             {

@@ -22,7 +22,10 @@ internal static class FlowClaimer
 
         var now = command.Now;
         var nowMs = now.ToUnixTimeMilliseconds();
-        var (queues, candidates) = await ops.ReadQueuesAndCandidatesAsync(Math.Min(MaxQueuesPerClaim, Math.Max(budget * 2, 16)), budget, now).ConfigureAwait(false);
+        // A quarter more queues than runs wanted, so a few blocked or empty queues do not leave the claim short; every
+        // queue looked at costs a candidate read and a slot count, so not many more.
+        var count = Math.Min(MaxQueuesPerClaim, Math.Max(budget + (budget / 4), 16));
+        var (queues, candidates) = await ops.ReadQueuesAndCandidatesAsync(count, budget, now).ConfigureAwait(false);
         if (queues.Count == 0)
         {
             return new ClaimResult([], await ops.NextDueAsync(now).ConfigureAwait(false));
@@ -112,10 +115,10 @@ internal static class FlowClaimer
         var (claimed, due) = await ops.LeaseAndSaveAsync(taken, command, changedThrottles, cursor, empty).ConfigureAwait(false);
         next = Min(next, due);
 
-        // More may be claimable right away: a queue still had runs ready when the budget ran out, or there were more
-        // queues than one claim looks at. (A key another node is claiming right now is looked at again when that
+        // More may be claimable right away: a queue still had runs ready when the budget ran out, or the claim read as
+        // many queues as it asked for, so more may wait beyond them. (A key another node is claiming right now is looked at again when that
         // node's commit wakes this one, or at the next poll.)
-        if (taken.Count == budget || (queues.Count >= MaxQueuesPerClaim && taken.Count > 0))
+        if (taken.Count == budget || (queues.Count == count && taken.Count > 0))
         {
             next = now;
         }

@@ -35,7 +35,7 @@ internal interface IFlowClaimOps
     /// <summary>GCRA theoretical arrival time (Unix ms) per throttle key that has state.</summary>
     ValueTask<IReadOnlyDictionary<string, long>> ReadThrottlesAsync(IReadOnlyCollection<string> keys);
 
-    /// <summary>Leases the runs (already locked or serialized by this transaction).</summary>
+    /// <summary>Leases the runs: candidates of this transaction's last <see cref="ReadCandidatesAsync"/> (already locked or serialized by it).</summary>
     ValueTask<IReadOnlyList<ClaimedRun>> LeaseAsync(IReadOnlyList<FlowCandidate> runs, ClaimCommand command);
 
     /// <summary>
