@@ -24,11 +24,16 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     private PgCommand _flowThrottles = null!;
     private PgCommand _flowSaveThrottles = null!;
     private PgCommand _flowLease = null!;
-    private PgCommand _flowServe = null!;
+    private PgCommand _flowCursor = null!;
     private PgCommand _flowDropQueues = null!;
     private PgCommand _flowNextDue = null!;
     private PgCommand _flowQueuesAndCandidates = null!;
     private PgCommand _flowSaveAndNextDue = null!;
+    private PgCommand _flowLeaseAndSave = null!;
+
+    // The locks the last queue read took with its candidates (lock name: taken), answered by LockKeysAsync without a
+    // round trip; null once used.
+    private Dictionary<string, bool>? _flowReadLocks;
 
     async ValueTask<IReadOnlyList<string>> IFlowClaimOps.ReadQueuesAsync(int count)
     {
@@ -61,11 +66,15 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
 
     async ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates)> IFlowClaimOps.ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now)
     {
-        // One round trip: the queues, least recently served first, each with its first runs (none: a row with the queue only).
+        // One round trip: the queues in rotation order, each with its first runs (none: a row with the queue only), and
+        // the advisory locks of their keys, which LockKeysAsync then answers (the slots are counted by the next statement,
+        // whose snapshot is taken after the locks are held).
         var nowMs = Pg.Ms(now);
         var queues = new List<string>(count);
         var candidates = new List<FlowCandidate>();
-        await _flowQueuesAndCandidates.Bind(count, budget, nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L), nowMs).QueryAsync(reader =>
+        var locks = new Dictionary<string, bool>(StringComparer.Ordinal);
+        _flowReadLocks = null;
+        await _flowQueuesAndCandidates.Bind(count, budget, nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L), nowMs, FlowClaimer.ThrottleLockName("")).QueryAsync(reader =>
         {
             var queue = reader.GetString(0);
             if (queues.Count == 0 || !string.Equals(queues[^1], queue, StringComparison.Ordinal))
@@ -75,28 +84,87 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
 
             if (!reader.IsDBNull(1))
             {
-                candidates.Add(new FlowCandidate(
+                var candidate = new FlowCandidate(
                     reader.GetString(1), queue, reader.GetInt64(2), reader.GetInt32(3),
                     Pg.Text(reader, 4), reader.IsDBNull(5) ? 0 : (int)reader.GetInt64(5),
                     Pg.Text(reader, 6), reader.IsDBNull(7) ? 0 : (int)reader.GetInt64(7),
-                    Pg.Text(reader, 8), reader.IsDBNull(9) ? 0 : reader.GetInt64(9), reader.IsDBNull(10) ? 0 : (int)reader.GetInt64(10)));
+                    Pg.Text(reader, 8), reader.IsDBNull(9) ? 0 : reader.GetInt64(9), reader.IsDBNull(10) ? 0 : (int)reader.GetInt64(10));
+                candidates.Add(candidate);
+                NoteLock(candidate.Key1, reader, 11);
+                NoteLock(candidate.Key2, reader, 12);
+                NoteLock(candidate.ThrottleKey is { } t && candidate.Claims == 0 ? FlowClaimer.ThrottleLockName(t) : null, reader, 13);
             }
 
             return 0;
         }).ConfigureAwait(false);
 
+        _flowReadLocks = locks;
         return (queues, candidates);
+
+        // A lock tried once per candidate row: taken once any try took it (a lock this transaction holds stays held).
+        void NoteLock(string? name, Npgsql.NpgsqlDataReader reader, int ordinal)
+        {
+            if (name is not null && !reader.IsDBNull(ordinal))
+            {
+                locks[name] = locks.GetValueOrDefault(name) | reader.GetBoolean(ordinal);
+            }
+        }
     }
 
     async ValueTask<DateTimeOffset?> IFlowClaimOps.SaveAndReadNextDueAsync(
-        IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty, DateTimeOffset now)
+        IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty, DateTimeOffset now)
         => await _flowSaveAndNextDue.Bind(
             throttles.Keys.ToArray(), throttles.Values.Select(v => v.Tat).ToArray(), throttles.Values.Select(v => v.AllowedAt).ToArray(),
-            served.ToArray(), maybeEmpty.ToArray(), Pg.Ms(now)).ScalarAsync().ConfigureAwait(false) is long ms ? Pg.Time(ms) : null;
+            cursor, maybeEmpty.ToArray(), Pg.Ms(now)).ScalarAsync().ConfigureAwait(false) is long ms ? Pg.Time(ms) : null;
+
+    async ValueTask<(IReadOnlyList<ClaimedRun> Claimed, DateTimeOffset? NextDue)> IFlowClaimOps.LeaseAndSaveAsync(
+        IReadOnlyList<FlowCandidate> runs, ClaimCommand command, IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
+    {
+        var dueAt = runs.ToDictionary(r => r.RunId, r => r.DueMs, StringComparer.Ordinal);
+        var claimed = new List<ClaimedRun>(runs.Count);
+        DateTimeOffset? next = null;
+        await _flowLeaseAndSave.Bind(
+            command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), runs.Select(r => r.RunId).ToArray(),
+            throttles.Keys.ToArray(), throttles.Values.Select(v => v.Tat).ToArray(), throttles.Values.Select(v => v.AllowedAt).ToArray(),
+            cursor, maybeEmpty.ToArray()).QueryAsync(reader =>
+        {
+            if (reader.IsDBNull(0))
+            {
+                next = reader.IsDBNull(9) ? null : Pg.Time(reader.GetInt64(9));
+            }
+            else
+            {
+                claimed.Add(ReadClaimed(reader, Pg.Time(dueAt[reader.GetString(0)])));
+            }
+
+            return 0;
+        }).ConfigureAwait(false);
+
+        // The statement read the next due time from its snapshot, before the lease: the runs it leased are due again
+        // when their lease expires.
+        if (claimed.Count > 0 && (next is null || command.LeaseUntil < next))
+        {
+            next = command.LeaseUntil;
+        }
+
+        // Keep the claim order (the writer's RETURNING order is the table's).
+        var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i, StringComparer.Ordinal);
+        claimed.Sort((a, b) => order[a.RunId].CompareTo(order[b.RunId]));
+        return (claimed, next);
+    }
 
     async ValueTask<IReadOnlySet<string>> IFlowClaimOps.LockKeysAsync(IReadOnlyCollection<string> keys)
     {
         var locked = new HashSet<string>(StringComparer.Ordinal);
+        var known = _flowReadLocks;
+        _flowReadLocks = null;
+        if (known is not null && keys.All(known.ContainsKey))
+        {
+            // The queue read took them all already.
+            locked.UnionWith(keys.Where(k => known[k]));
+            return locked;
+        }
+
         await _flowLock.Bind((object)keys.ToArray()).QueryAsync(reader =>
         {
             locked.Add(reader.GetString(0));
@@ -146,17 +214,14 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
         return claimed;
     }
 
-    async ValueTask IFlowClaimOps.SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty)
+    async ValueTask IFlowClaimOps.SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
     {
         if (throttles.Count > 0)
         {
             await _flowSaveThrottles.Bind(throttles.Keys.ToArray(), throttles.Values.Select(v => v.Tat).ToArray(), throttles.Values.Select(v => v.AllowedAt).ToArray()).ExecuteAsync().ConfigureAwait(false);
         }
 
-        if (served.Count > 0)
-        {
-            await _flowServe.Bind((object)served.ToArray()).ExecuteAsync().ConfigureAwait(false);
-        }
+        await _flowCursor.Bind(cursor).ExecuteAsync().ConfigureAwait(false);
 
         if (maybeEmpty.Count > 0)
         {
@@ -231,10 +296,18 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
         _flowInsertQueues = Prepare(
             $"""
             WITH locked AS MATERIALIZED (SELECT q, pg_advisory_xact_lock_shared(hashtextextended('q' || q, 0)) FROM unnest($1) AS q)
-            INSERT INTO {s}.flow_queues (queue, served) SELECT q, 0 FROM locked ON CONFLICT (queue) DO NOTHING
+            INSERT INTO {s}.flow_queues (queue) SELECT q FROM locked ON CONFLICT (queue) DO NOTHING
             """,
             texts);
-        _flowQueues = Prepare($"SELECT queue FROM {s}.flow_queues ORDER BY served LIMIT $1", NpgsqlDbType.Integer);
+        // The rotation: the queues after the cursor, then from the start, each part a range of the primary key.
+        var rotation = $"""
+            SELECT queue, row_number() OVER (ORDER BY lap, queue) AS ord FROM (
+                (SELECT queue, 0 AS lap FROM {s}.flow_queues WHERE queue > (SELECT queue FROM {s}.flow_cursor) ORDER BY queue LIMIT $1)
+                UNION ALL
+                (SELECT queue, 1 AS lap FROM {s}.flow_queues WHERE queue <= (SELECT queue FROM {s}.flow_cursor) ORDER BY queue LIMIT $1)) x
+            ORDER BY lap, queue LIMIT $1
+            """;
+        _flowQueues = Prepare($"SELECT queue FROM ({rotation}) r ORDER BY ord", NpgsqlDbType.Integer);
         _flowCandidates = Prepare(
             $"""
             SELECT r.id, q.queue, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst
@@ -268,14 +341,9 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             $"UPDATE {s}.runs SET {lease} WHERE id = ANY($4) RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress",
             NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, texts);
 
-        // Rows another claimer is moving are skipped rather than waited for: two claims never wait on each other here.
-        _flowServe = Prepare(
-            $"""
-            UPDATE {s}.flow_queues f SET served = m.base + q.ord
-            FROM unnest($1::text[]) WITH ORDINALITY AS q (queue, ord), (SELECT COALESCE(MAX(served), 0) AS base FROM {s}.flow_queues) m
-            WHERE f.queue = q.queue AND f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY($1) FOR UPDATE SKIP LOCKED)
-            """,
-            texts);
+        // A cursor another claimer is moving is left to it rather than waited for: two claims never wait on each other here.
+        string MoveCursor(int cursor) => $"UPDATE {s}.flow_cursor SET queue = ${cursor} WHERE id IN (SELECT id FROM {s}.flow_cursor FOR UPDATE SKIP LOCKED)";
+        _flowCursor = Prepare(MoveCursor(1), NpgsqlDbType.Text);
         _flowDropQueues = Prepare(
             $"""
             DELETE FROM {s}.flow_queues f
@@ -286,15 +354,18 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             texts);
         _flowNextDue = Prepare($"SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $1", NpgsqlDbType.Bigint);
 
-        // The two statements a claim always makes, each in one round trip: the queues with their first runs (row_number
-        // keeps the served order, as the separate reads did), and the write-back with the next due time. In the
-        // write-back a removed queue is not also moved (one statement never changes a row twice), and the served base
-        // and the due time are read from the statement's snapshot, as the separate statements read them.
+        // The statements a claim always makes, each in one round trip: the queues with their first runs and their keys'
+        // locks (row_number keeps the rotation order), and the lease with the write-back and the next due time. In the
+        // write-back, the due time is read from the statement's snapshot, before the lease (the caller adds the lease's
+        // expiry).
         _flowQueuesAndCandidates = Prepare(
             $"""
-            WITH q AS MATERIALIZED (SELECT queue, row_number() OVER () AS ord FROM (SELECT queue FROM {s}.flow_queues ORDER BY served LIMIT $1) x),
+            WITH q AS MATERIALIZED ({rotation}),
             n AS (SELECT GREATEST(1, ($2 + COUNT(*) - 1) / GREATEST(COUNT(*), 1))::int AS share FROM q)
-            SELECT q.queue, r.id, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst
+            SELECT q.queue, r.id, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst,
+                CASE WHEN r.flow_key1 IS NOT NULL THEN pg_try_advisory_xact_lock(hashtextextended(r.flow_key1, 0)) END,
+                CASE WHEN r.flow_key2 IS NOT NULL THEN pg_try_advisory_xact_lock(hashtextextended(r.flow_key2, 0)) END,
+                CASE WHEN r.claims = 0 AND r.throttle_key IS NOT NULL THEN pg_try_advisory_xact_lock(hashtextextended($5 || r.throttle_key, 0)) END
             FROM q LEFT JOIN LATERAL (
                 SELECT id, due_at, flow_priority, claims, flow_key1, flow_limit1, flow_key2, flow_limit2, throttle_key, throttle_interval, throttle_burst
                 FROM {s}.runs
@@ -304,25 +375,37 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
                 FOR UPDATE SKIP LOCKED) r ON true
             ORDER BY q.ord, r.due_at - r.flow_priority, r.id
             """,
-            NpgsqlDbType.Integer, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint);
-        _flowSaveAndNextDue = Prepare(
+            NpgsqlDbType.Integer, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text);
+        // The write-back CTEs; the arguments are the numbers of its parameters: throttle keys, their tat and allowed-at
+        // times, the cursor, and the queues that may be empty.
+        string WriteBack(int keys, int tats, int allowed, int cursor, int maybeEmpty) =>
             $"""
-            WITH throttled AS (
-                INSERT INTO {s}.flow_throttles (key, tat, allowed_at) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+            throttled AS (
+                INSERT INTO {s}.flow_throttles (key, tat, allowed_at) SELECT * FROM unnest(${keys}::text[], ${tats}::bigint[], ${allowed}::bigint[])
                 ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, allowed_at = excluded.allowed_at),
             dropped AS (
                 DELETE FROM {s}.flow_queues f
-                WHERE f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY($5) FOR UPDATE SKIP LOCKED)
+                WHERE f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY(${maybeEmpty}) FOR UPDATE SKIP LOCKED)
                     AND NOT EXISTS (SELECT 1 FROM {s}.runs r WHERE r.flow_queue = f.queue AND r.finished_at IS NULL)
-                    AND pg_try_advisory_xact_lock(hashtextextended('q' || f.queue, 0))
-                RETURNING f.queue),
-            served AS (
-                UPDATE {s}.flow_queues f SET served = m.base + q.ord
-                FROM unnest($4::text[]) WITH ORDINALITY AS q (queue, ord), (SELECT COALESCE(MAX(served), 0) AS base FROM {s}.flow_queues) m
-                WHERE f.queue = q.queue AND f.queue NOT IN (SELECT queue FROM dropped)
-                    AND f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY($4) FOR UPDATE SKIP LOCKED))
+                    AND pg_try_advisory_xact_lock(hashtextextended('q' || f.queue, 0))),
+            moved AS ({MoveCursor(cursor)})
+            """;
+        _flowSaveAndNextDue = Prepare(
+            $"""
+            WITH {WriteBack(1, 2, 3, 4, 5)}
             SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $6
             """,
-            texts, bigs, bigs, texts, texts, NpgsqlDbType.Bigint);
+            texts, bigs, bigs, NpgsqlDbType.Text, texts, NpgsqlDbType.Bigint);
+        _flowLeaseAndSave = Prepare(
+            $"""
+            WITH leased AS (
+                UPDATE {s}.runs SET {lease} WHERE id = ANY($4)
+                RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress),
+            {WriteBack(5, 6, 7, 8, 9)}
+            SELECT id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress, NULL::bigint FROM leased
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $3)
+            """,
+            NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, texts, texts, bigs, bigs, NpgsqlDbType.Text, texts);
     }
 }

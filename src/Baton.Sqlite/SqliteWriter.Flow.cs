@@ -12,28 +12,39 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
     private PreparedCommand? _flowInsertRun;
     private PreparedCommand? _flowInsertQueue;
     private PreparedCommand? _flowQueues;
+    private PreparedCommand? _flowQueuesWrapped;
     private PreparedCommand? _flowCandidates;
     private PreparedCommand? _flowHeld;
     private PreparedCommand? _flowThrottle;
     private PreparedCommand? _flowSaveThrottle;
     private PreparedCommand? _flowLease;
-    private PreparedCommand? _flowMaxServed;
-    private PreparedCommand? _flowServe;
+    private PreparedCommand? _flowCursor;
     private PreparedCommand? _flowDropQueue;
     private PreparedCommand? _flowNextDue;
 
+    // The rowid of each candidate the last candidate read returned, so the lease finds its rows without the id index.
+    private readonly Dictionary<string, long> _flowRowids = new(StringComparer.Ordinal);
+
     ValueTask<IReadOnlyList<string>> IFlowClaimOps.ReadQueuesAsync(int count)
     {
+        // The queues after the cursor, then (the rotation wrapping around) from the start: each a range of the primary key.
         var queues = new List<string>(count);
-        using (var reader = Lazy(ref _flowQueues, "SELECT queue FROM flow_queues ORDER BY served LIMIT $n", "$n").Bind(count).Read())
+        Read(Lazy(ref _flowQueues, "SELECT queue FROM flow_queues WHERE queue > (SELECT queue FROM flow_cursor) ORDER BY queue LIMIT $n", "$n"), count, queues);
+        if (queues.Count < count)
         {
+            Read(Lazy(ref _flowQueuesWrapped, "SELECT queue FROM flow_queues WHERE queue <= (SELECT queue FROM flow_cursor) ORDER BY queue LIMIT $n", "$n"), count - queues.Count, queues);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string>>(queues);
+
+        static void Read(PreparedCommand command, int limit, List<string> queues)
+        {
+            using var reader = command.Bind(limit).Read();
             while (reader.Read())
             {
                 queues.Add(reader.GetString(0));
             }
         }
-
-        return ValueTask.FromResult<IReadOnlyList<string>>(queues);
     }
 
     ValueTask<IReadOnlyList<FlowCandidate>> IFlowClaimOps.ReadCandidatesAsync(IReadOnlyList<string> queues, int perQueue, DateTimeOffset now)
@@ -43,10 +54,10 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         var command = Lazy(
             ref _flowCandidates,
             """
-            SELECT r.id, q.value, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst
+            SELECT r.id, q.value, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst, r.rowid
             FROM json_each($queues) q, runs r
-            WHERE r.id IN (
-                SELECT id FROM runs
+            WHERE r.rowid IN (
+                SELECT rowid FROM runs
                 WHERE flow_queue = q.value AND finished_at IS NULL AND due_at - flow_priority <= $bound AND due_at <= $now
                 ORDER BY due_at - flow_priority, id LIMIT $n)
             ORDER BY q.key, r.due_at - r.flow_priority, r.id
@@ -60,10 +71,12 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
             return ValueTask.FromResult<IReadOnlyList<FlowCandidate>>(candidates);
         }
 
+        _flowRowids.Clear();
         using (var reader = command.Bind(JsonArray(queues), bound, nowMs, perQueue).Read())
         {
             while (reader.Read())
             {
+                _flowRowids[reader.GetString(0)] = reader.GetInt64(11);
                 candidates.Add(new FlowCandidate(
                     reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3),
                     Db.Text(reader, 4), reader.IsDBNull(5) ? 0 : reader.GetInt32(5),
@@ -120,16 +133,17 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
     {
         var lease = Lazy(
             ref _flowLease,
-            $"UPDATE runs SET {Lease} WHERE id IN (SELECT value FROM json_each($ids)) RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress",
-            "$owner", "$until", "$now", "$ids");
+            $"UPDATE runs SET {Lease} WHERE rowid IN (SELECT value FROM json_each($rowids)) RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress",
+            "$owner", "$until", "$now", "$rowids");
         var order = new Dictionary<string, int>(runs.Count, StringComparer.Ordinal);
         for (var i = 0; i < runs.Count; i++)
         {
             order[runs[i].RunId] = i;
         }
 
+        // The runs are candidates of this claim's read, in the same transaction: their rows are found by rowid.
         var claimed = new List<ClaimedRun>(runs.Count);
-        using (var reader = lease.Bind(command.Owner, Db.Ms(command.LeaseUntil), Db.Ms(command.Now), JsonArray(runs.Select(r => r.RunId))).Read())
+        using (var reader = lease.Bind(command.Owner, Db.Ms(command.LeaseUntil), Db.Ms(command.Now), JsonSerializer.Serialize(runs.Select(r => _flowRowids[r.RunId]))).Read())
         {
             while (reader.Read())
             {
@@ -142,7 +156,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         return ValueTask.FromResult<IReadOnlyList<ClaimedRun>>(claimed);
     }
 
-    ValueTask IFlowClaimOps.SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty)
+    ValueTask IFlowClaimOps.SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
     {
         var save = Lazy(ref _flowSaveThrottle, "INSERT INTO flow_throttles (key, tat, allowed_at) VALUES ($key, $tat, $allowed) ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, allowed_at = excluded.allowed_at",
             "$key", "$tat", "$allowed");
@@ -151,13 +165,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
             save.Bind(key, tat, allowed).Execute();
         }
 
-        if (served.Count > 0)
-        {
-            // One statement moves every probed queue to the back, in the given order, after the last served one.
-            var last = Convert.ToInt64(Lazy(ref _flowMaxServed, "SELECT COALESCE(MAX(served), 0) FROM flow_queues").Scalar(), System.Globalization.CultureInfo.InvariantCulture);
-            Lazy(ref _flowServe, "UPDATE flow_queues SET served = $last + 1 + q.key FROM json_each($queues) q WHERE flow_queues.queue = q.value", "$last", "$queues")
-                .Bind(last, JsonArray(served)).Execute();
-        }
+        Lazy(ref _flowCursor, "UPDATE flow_cursor SET queue = $queue", "$queue").Bind(cursor).Execute();
 
         if (maybeEmpty.Count > 0)
         {
@@ -220,7 +228,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
                 flow.Queue, flow.PriorityMs, flow.Key1, flow.Key1 is null ? null : flow.Limit1, flow.Key2, flow.Key2 is null ? null : flow.Limit2,
                 flow.ThrottleKey, flow.ThrottleKey is null ? null : flow.ThrottleIntervalMs, flow.ThrottleKey is null ? null : flow.ThrottleBurst)
             .Execute();
-        Lazy(ref _flowInsertQueue, "INSERT INTO flow_queues (queue, served) VALUES ($queue, 0) ON CONFLICT (queue) DO NOTHING", "$queue").Bind(flow.Queue).Execute();
+        Lazy(ref _flowInsertQueue, "INSERT INTO flow_queues (queue) VALUES ($queue) ON CONFLICT (queue) DO NOTHING", "$queue").Bind(flow.Queue).Execute();
     }
 
     private PreparedCommand Lazy(ref PreparedCommand? command, string sql, params string[] parameters) => command ??= Prepare(sql, parameters);

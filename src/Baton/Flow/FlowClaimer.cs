@@ -3,7 +3,7 @@ using Baton.Storage;
 namespace Baton.Flow;
 
 /// <summary>
-/// Claims flow-controlled runs: rotates across queues (least recently served first, a fair share each), takes each
+/// Claims flow-controlled runs: rotates across queues (in name order from a stored cursor, a fair share each), takes each
 /// queue's runs in order while their concurrency keys have free slots and their throttle allows a start, and stops a
 /// queue at its first run that must wait, so runs of a key start in order. Runs inside the claim transaction; the
 /// provider serializes it per key (PostgreSQL: advisory locks; SQLite: the single writer).
@@ -22,7 +22,10 @@ internal static class FlowClaimer
 
         var now = command.Now;
         var nowMs = now.ToUnixTimeMilliseconds();
-        var (queues, candidates) = await ops.ReadQueuesAndCandidatesAsync(Math.Min(MaxQueuesPerClaim, Math.Max(budget * 2, 16)), budget, now).ConfigureAwait(false);
+        // A quarter more queues than runs wanted, so a few blocked or empty queues do not leave the claim short; every
+        // queue looked at costs a candidate read and a slot count, so not many more.
+        var count = Math.Min(MaxQueuesPerClaim, Math.Max(budget + (budget / 4), 16));
+        var (queues, candidates) = await ops.ReadQueuesAndCandidatesAsync(count, budget, now).ConfigureAwait(false);
         if (queues.Count == 0)
         {
             return new ClaimResult([], await ops.NextDueAsync(now).ConfigureAwait(false));
@@ -67,9 +70,9 @@ internal static class FlowClaimer
         DateTimeOffset? next = null;
         var taken = new List<FlowCandidate>(budget);
         var blocked = new HashSet<string>(StringComparer.Ordinal);
-        // When each queue was last looked at in this claim: the order they go to the back in.
-        var examined = new Dictionary<string, int>(StringComparer.Ordinal);
-        var looks = 0;
+        // The queue the last run was taken from: when the budget runs out there, the queues after it in this claim's
+        // last round got one run fewer, so the next claim starts right after it.
+        string? lastTaken = null;
 
         // Round-robin: one run per queue per round, so a long queue never delays a short one by more than a round.
         var progress = true;
@@ -88,13 +91,13 @@ internal static class FlowClaimer
                     continue;
                 }
 
-                examined[queue] = looks++;
                 var run = waiting.Peek();
                 switch (Admit(run))
                 {
                     case Admission.Yes:
                         waiting.Dequeue();
                         taken.Add(run);
+                        lastTaken = queue;
                         progress = true;
                         break;
                     default:
@@ -104,19 +107,18 @@ internal static class FlowClaimer
             }
         }
 
-        var claimed = taken.Count == 0 ? [] : await ops.LeaseAsync(taken, command).ConfigureAwait(false);
-        // Queues this claim looked at go to the back (served, blocked, or with nothing due) in the order it last looked
-        // at them, so a queue that got one run more than another this claim comes after it next claim; a queue the
-        // budget ran out before keeps its place, so the next claim starts with it.
+        // The rotation cursor moves past every queue this claim looked at to the end (served, blocked, or with nothing
+        // due), or, when the budget ran out first, past the queue it ran out at: queues after it keep their place at the
+        // front of the rotation. One value is written per claim, however many queues it looked at.
+        var cursor = taken.Count == budget ? lastTaken! : queues[^1];
         var empty = queues.Where(q => !byQueue.ContainsKey(q)).ToArray();
-        var served = empty.Concat(examined.OrderBy(e => e.Value).Select(e => e.Key)).ToArray();
-        var due = await ops.SaveAndReadNextDueAsync(changedThrottles, served, empty, now).ConfigureAwait(false);
+        var (claimed, due) = await ops.LeaseAndSaveAsync(taken, command, changedThrottles, cursor, empty).ConfigureAwait(false);
         next = Min(next, due);
 
-        // More may be claimable right away: a queue still had runs ready when the budget ran out, or there were more
-        // queues than one claim looks at. (A key another node is claiming right now is looked at again when that
+        // More may be claimable right away: a queue still had runs ready when the budget ran out, or the claim read as
+        // many queues as it asked for, so more may wait beyond them. (A key another node is claiming right now is looked at again when that
         // node's commit wakes this one, or at the next poll.)
-        if (taken.Count == budget || (queues.Count >= MaxQueuesPerClaim && taken.Count > 0))
+        if (taken.Count == budget || (queues.Count == count && taken.Count > 0))
         {
             next = now;
         }

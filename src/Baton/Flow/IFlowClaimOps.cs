@@ -11,7 +11,10 @@ internal sealed record FlowCandidate(string RunId, string Queue, long DueMs, int
 /// </summary>
 internal interface IFlowClaimOps
 {
-    /// <summary>Up to <paramref name="count"/> queue names, least recently served first.</summary>
+    /// <summary>
+    /// Up to <paramref name="count"/> queue names in rotation order: the queues after the rotation cursor in name order,
+    /// then (wrapping around) those from the first name up to and including the cursor.
+    /// </summary>
     ValueTask<IReadOnlyList<string>> ReadQueuesAsync(int count);
 
     /// <summary>
@@ -32,11 +35,15 @@ internal interface IFlowClaimOps
     /// <summary>GCRA theoretical arrival time (Unix ms) per throttle key that has state.</summary>
     ValueTask<IReadOnlyDictionary<string, long>> ReadThrottlesAsync(IReadOnlyCollection<string> keys);
 
-    /// <summary>Leases the runs (already locked or serialized by this transaction).</summary>
+    /// <summary>Leases the runs: candidates of this transaction's last <see cref="ReadCandidatesAsync"/> (already locked or serialized by it).</summary>
     ValueTask<IReadOnlyList<ClaimedRun>> LeaseAsync(IReadOnlyList<FlowCandidate> runs, ClaimCommand command);
 
-    /// <summary>Saves throttle states (key: theoretical arrival time, next allowed start), moves the probed queues to the back in the given order, and removes those of <paramref name="maybeEmpty"/> with no open run.</summary>
-    ValueTask SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty);
+    /// <summary>
+    /// Saves throttle states (key: theoretical arrival time, next allowed start), moves the rotation cursor to
+    /// <paramref name="cursor"/> (the next claim starts with the queue after it), and removes the queues of
+    /// <paramref name="maybeEmpty"/> with no open run.
+    /// </summary>
+    ValueTask SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty);
 
     /// <summary>The earliest due time after <paramref name="now"/> of a flow-controlled run (a wake-up, or a lease that will expire).</summary>
     ValueTask<DateTimeOffset?> NextDueAsync(DateTimeOffset now);
@@ -55,10 +62,21 @@ internal interface IFlowClaimOps
     /// <see cref="SaveAsync"/>, then <see cref="NextDueAsync"/>. A provider with round trips to save answers both with one
     /// statement.
     /// </summary>
-    async ValueTask<DateTimeOffset?> SaveAndReadNextDueAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, IReadOnlyList<string> served, IReadOnlyList<string> maybeEmpty, DateTimeOffset now)
+    async ValueTask<DateTimeOffset?> SaveAndReadNextDueAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty, DateTimeOffset now)
     {
-        await SaveAsync(throttles, served, maybeEmpty).ConfigureAwait(false);
+        await SaveAsync(throttles, cursor, maybeEmpty).ConfigureAwait(false);
         return await NextDueAsync(now).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="LeaseAsync"/> (when <paramref name="runs"/> is not empty), then <see cref="SaveAndReadNextDueAsync"/>.
+    /// A provider with round trips to save answers all three with one statement.
+    /// </summary>
+    async ValueTask<(IReadOnlyList<ClaimedRun> Claimed, DateTimeOffset? NextDue)> LeaseAndSaveAsync(
+        IReadOnlyList<FlowCandidate> runs, ClaimCommand command, IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
+    {
+        var claimed = runs.Count == 0 ? [] : await LeaseAsync(runs, command).ConfigureAwait(false);
+        return (claimed, await SaveAndReadNextDueAsync(throttles, cursor, maybeEmpty, command.Now).ConfigureAwait(false));
     }
 
     /// <summary>Runs read per queue: the budget spread over the queues, at least one each.</summary>

@@ -38,6 +38,36 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(order.Where(id => id[4] == 'a').Order(StringComparer.Ordinal), order.Where(id => id[4] == 'a'));
     }
 
+    [Fact]
+    public async Task ClaimDueRuns_MoreQueuesThanOneClaimReads_EveryQueueServedOncePerRotation()
+    {
+        // 20 queues of 2 runs each, claimed one run at a time: a claim reads 16 queues, so the rotation must carry on
+        // after the queue it served and wrap around to the first, serving each queue once before any queue again.
+        const int queues = 20;
+        for (var q = 0; q < queues; q++)
+        {
+            await CreateFlowRunAsync($"run-{q:00}-1", $"f|q{q:00}", T0.AddMilliseconds(q));
+            await CreateFlowRunAsync($"run-{q:00}-2", $"f|q{q:00}", T0.AddMilliseconds(queues + q));
+        }
+
+        var served = new List<string>();
+        for (var claim = 0; claim < 2 * queues; claim++)
+        {
+            var now = T0.AddSeconds(1);
+            var claimed = await InTransactionAsync(w => w.ClaimDueRunsAsync(new ClaimCommand("worker", now, now + Lease, 1) { FlowControl = true }, CancellationToken.None));
+            var run = Assert.Single(claimed.Runs);
+            Assert.Equal(now, claimed.NextDueAt);
+            served.Add(run.RunId);
+        }
+
+        var first = served.Take(queues).ToArray();
+        var second = served.Skip(queues).ToArray();
+        Assert.Equal(queues, first.Select(id => id[..6]).Distinct().Count());
+        Assert.Equal(first.Select(id => id[..6]), second.Select(id => id[..6]));
+        Assert.All(first, id => Assert.EndsWith("-1", id));
+        Assert.All(second, id => Assert.EndsWith("-2", id));
+    }
+
     /// <summary>Creates a run in fairness queue <paramref name="queue"/> (no concurrency keys, no throttle), due at <paramref name="now"/>.</summary>
     private async Task CreateFlowRunAsync(string runId, string queue, DateTimeOffset now)
     {
