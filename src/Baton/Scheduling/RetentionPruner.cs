@@ -15,6 +15,11 @@ internal sealed class RetentionPruner(BatonEngine engine)
     /// <summary>Called after every pass with what it deleted (tests wait on it).</summary>
     public event Action<PruneResult>? PassCompleted;
 
+    private int _passes;
+
+    /// <summary>Passes completed so far (the first runs as soon as this node leads).</summary>
+    public int CompletedPasses => Volatile.Read(ref _passes);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -76,6 +81,7 @@ internal sealed class RetentionPruner(BatonEngine engine)
             Log.Pruned(engine.Logger, total.Runs, total.Events, total.IdempotencyKeys);
         }
 
+        Interlocked.Increment(ref _passes);
         PassCompleted?.Invoke(total);
         return total;
     }

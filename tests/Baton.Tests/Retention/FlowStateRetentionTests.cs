@@ -16,6 +16,7 @@ public sealed class FlowStateRetentionTests
             .AddFunction<object>("solo", f => f.OnEvent("t/solo").Singleton("event.data.key"), _ => Task.CompletedTask)
             .AddFunction<object>("calm", f => f.OnEvent("t/calm").Debounce(TimeSpan.FromSeconds(10), "event.data.key"), _ => Task.CompletedTask)
             .AddFunction<object>("paced", f => f.OnEvent("t/paced").Throttle(10, TimeSpan.FromMinutes(1), key: "event.data.key"), _ => Task.CompletedTask));
+        await host.FirstPassAsync();
         var data = new { key = "k" };
 
         // One row of state each: the rate limiter's and the throttle's next allowed times, the singleton's holder and
