@@ -224,7 +224,9 @@ internal sealed class BatonWorker : IHostedService, IAsyncDisposable, ILocalWork
                     next = due;
                 }
 
-                await _engine.WorkAvailable.WaitAsync(next - _engine.Time.GetUtcNow(), _engine.Time, token).ConfigureAwait(false);
+                // Overdue is a look without waiting (never a negative span, which -1 ms would make an endless wait).
+                var wait = next - _engine.Time.GetUtcNow();
+                await _engine.WorkAvailable.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _engine.Time, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
