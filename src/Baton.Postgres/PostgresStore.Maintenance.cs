@@ -134,13 +134,19 @@ internal sealed partial class PostgresStore
         return new PruneResult(runs, events, keys, flow);
     }
 
-    /// <summary>A table's rows whose run finished or is gone (at most <c>$2</c>): they no longer hold a key.</summary>
+    /// <summary>
+    /// A table's rows whose run finished or is gone (at most <c>$2</c>): they no longer hold a key. A row is deleted only
+    /// while it still names the run found spent: an ingest that committed meanwhile may have handed the key to a new
+    /// run, whose row this statement's snapshot cannot see (it would look gone). Locking the row in the read instead
+    /// would re-read it at its new version and join it to that invisible run: an active run's key was released, and a
+    /// singleton let a second run in.
+    /// </summary>
     private string SpentFlowRows(string table)
         => $"""
             DELETE FROM {Schema}.{table} x USING (
-                SELECT f.function_id, f.key FROM {Schema}.{table} f LEFT JOIN {Schema}.runs r ON r.id = f.run_id
-                WHERE r.id IS NULL OR r.status >= 4 LIMIT $2 FOR UPDATE OF f SKIP LOCKED) d
-            WHERE x.function_id = d.function_id AND x.key = d.key RETURNING 1
+                SELECT f.function_id, f.key, f.run_id FROM {Schema}.{table} f LEFT JOIN {Schema}.runs r ON r.id = f.run_id
+                WHERE r.id IS NULL OR r.status >= 4 LIMIT $2) d
+            WHERE x.function_id = d.function_id AND x.key = d.key AND x.run_id = d.run_id RETURNING 1
             """;
 
     private static async Task<LeaderLease?> ReadLeaseAsync(NpgsqlCommand command, string name, CancellationToken cancellationToken)
