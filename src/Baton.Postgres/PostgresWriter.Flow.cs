@@ -17,52 +17,16 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     // array itself as the argument list.
     private PgCommand _flowInsertRuns = null!;
     private PgCommand _flowInsertQueues = null!;
-    private PgCommand _flowQueues = null!;
-    private PgCommand _flowCandidates = null!;
     private PgCommand _flowLock = null!;
     private PgCommand _flowHeld = null!;
     private PgCommand _flowThrottles = null!;
-    private PgCommand _flowSaveThrottles = null!;
-    private PgCommand _flowLease = null!;
-    private PgCommand _flowCursor = null!;
-    private PgCommand _flowDropQueues = null!;
     private PgCommand _flowNextDue = null!;
     private PgCommand _flowQueuesAndCandidates = null!;
-    private PgCommand _flowSaveAndNextDue = null!;
     private PgCommand _flowLeaseAndSave = null!;
 
     // The locks the last queue read took with its candidates (lock name: taken), answered by LockKeysAsync without a
     // round trip; null once used.
     private Dictionary<string, bool>? _flowReadLocks;
-
-    async ValueTask<IReadOnlyList<string>> IFlowClaimOps.ReadQueuesAsync(int count)
-    {
-        var queues = new List<string>(count);
-        await _flowQueues.Bind(count).QueryAsync(reader =>
-        {
-            queues.Add(reader.GetString(0));
-            return 0;
-        }).ConfigureAwait(false);
-
-        return queues;
-    }
-
-    async ValueTask<IReadOnlyList<FlowCandidate>> IFlowClaimOps.ReadCandidatesAsync(IReadOnlyList<string> queues, int perQueue, DateTimeOffset now)
-    {
-        var nowMs = Pg.Ms(now);
-        var candidates = new List<FlowCandidate>();
-        await _flowCandidates.Bind(queues.ToArray(), nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L), nowMs, perQueue).QueryAsync(reader =>
-        {
-            candidates.Add(new FlowCandidate(
-                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3),
-                Pg.Text(reader, 4), reader.IsDBNull(5) ? 0 : (int)reader.GetInt64(5),
-                Pg.Text(reader, 6), reader.IsDBNull(7) ? 0 : (int)reader.GetInt64(7),
-                Pg.Text(reader, 8), reader.IsDBNull(9) ? 0 : reader.GetInt64(9), reader.IsDBNull(10) ? 0 : (int)reader.GetInt64(10)));
-            return 0;
-        }).ConfigureAwait(false);
-
-        return candidates;
-    }
 
     async ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates)> IFlowClaimOps.ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now)
     {
@@ -110,12 +74,6 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             }
         }
     }
-
-    async ValueTask<DateTimeOffset?> IFlowClaimOps.SaveAndReadNextDueAsync(
-        IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty, DateTimeOffset now)
-        => await _flowSaveAndNextDue.Bind(
-            throttles.Keys.ToArray(), throttles.Values.Select(v => v.Tat).ToArray(), throttles.Values.Select(v => v.AllowedAt).ToArray(),
-            cursor, maybeEmpty.ToArray(), Pg.Ms(now)).ScalarAsync().ConfigureAwait(false) is long ms ? Pg.Time(ms) : null;
 
     async ValueTask<(IReadOnlyList<ClaimedRun> Claimed, DateTimeOffset? NextDue)> IFlowClaimOps.LeaseAndSaveAsync(
         IReadOnlyList<FlowCandidate> runs, ClaimCommand command, IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
@@ -198,37 +156,6 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
         return state;
     }
 
-    async ValueTask<IReadOnlyList<ClaimedRun>> IFlowClaimOps.LeaseAsync(IReadOnlyList<FlowCandidate> runs, ClaimCommand command)
-    {
-        var dueAt = runs.ToDictionary(r => r.RunId, r => r.DueMs, StringComparer.Ordinal);
-        var claimed = new List<ClaimedRun>(runs.Count);
-        await _flowLease.Bind(command.Owner, Pg.Ms(command.LeaseUntil), Pg.Ms(command.Now), runs.Select(r => r.RunId).ToArray()).QueryAsync(reader =>
-        {
-            claimed.Add(ReadClaimed(reader, Pg.Time(dueAt[reader.GetString(0)])));
-            return 0;
-        }).ConfigureAwait(false);
-
-        // Keep the claim order (the writer's RETURNING order is the table's).
-        var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i, StringComparer.Ordinal);
-        claimed.Sort((a, b) => order[a.RunId].CompareTo(order[b.RunId]));
-        return claimed;
-    }
-
-    async ValueTask IFlowClaimOps.SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
-    {
-        if (throttles.Count > 0)
-        {
-            await _flowSaveThrottles.Bind(throttles.Keys.ToArray(), throttles.Values.Select(v => v.Tat).ToArray(), throttles.Values.Select(v => v.AllowedAt).ToArray()).ExecuteAsync().ConfigureAwait(false);
-        }
-
-        await _flowCursor.Bind(cursor).ExecuteAsync().ConfigureAwait(false);
-
-        if (maybeEmpty.Count > 0)
-        {
-            await _flowDropQueues.Bind((object)maybeEmpty.ToArray()).ExecuteAsync().ConfigureAwait(false);
-        }
-    }
-
     async ValueTask<DateTimeOffset?> IFlowClaimOps.NextDueAsync(DateTimeOffset now)
         => await _flowNextDue.Bind(Pg.Ms(now)).ScalarAsync().ConfigureAwait(false) is long ms ? Pg.Time(ms) : null;
 
@@ -307,21 +234,6 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
                 (SELECT queue, 1 AS lap FROM {s}.flow_queues WHERE queue <= (SELECT queue FROM {s}.flow_cursor) ORDER BY queue LIMIT $1)) x
             ORDER BY lap, queue LIMIT $1
             """;
-        _flowQueues = Prepare($"SELECT queue FROM ({rotation}) r ORDER BY ord", NpgsqlDbType.Integer);
-        _flowCandidates = Prepare(
-            $"""
-            SELECT r.id, q.queue, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst
-            FROM unnest($1::text[]) WITH ORDINALITY AS q (queue, ord)
-            CROSS JOIN LATERAL (
-                SELECT id, due_at, flow_priority, claims, flow_key1, flow_limit1, flow_key2, flow_limit2, throttle_key, throttle_interval, throttle_burst
-                FROM {s}.runs
-                WHERE flow_queue = q.queue AND finished_at IS NULL AND due_at - flow_priority <= $2 AND due_at <= $3
-                ORDER BY due_at - flow_priority, id
-                LIMIT $4
-                FOR UPDATE SKIP LOCKED) r
-            ORDER BY q.ord, r.due_at - r.flow_priority, r.id
-            """,
-            texts, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Integer);
         _flowLock = Prepare("SELECT k FROM unnest($1::text[]) AS k WHERE pg_try_advisory_xact_lock(hashtextextended(k, 0))", texts);
         _flowHeld = Prepare(
             $"""
@@ -331,27 +243,8 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             """,
             texts, NpgsqlDbType.Bigint);
         _flowThrottles = Prepare($"SELECT key, tat FROM {s}.flow_throttles WHERE key = ANY($1)", texts);
-        _flowSaveThrottles = Prepare(
-            $"""
-            INSERT INTO {s}.flow_throttles (key, tat, allowed_at) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
-            ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, allowed_at = excluded.allowed_at
-            """,
-            texts, bigs, bigs);
-        _flowLease = Prepare(
-            $"UPDATE {s}.runs SET {lease} WHERE id = ANY($4) RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress",
-            NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, texts);
-
         // A cursor another claimer is moving is left to it rather than waited for: two claims never wait on each other here.
         string MoveCursor(int cursor) => $"UPDATE {s}.flow_cursor SET queue = ${cursor} WHERE id IN (SELECT id FROM {s}.flow_cursor FOR UPDATE SKIP LOCKED)";
-        _flowCursor = Prepare(MoveCursor(1), NpgsqlDbType.Text);
-        _flowDropQueues = Prepare(
-            $"""
-            DELETE FROM {s}.flow_queues f
-            WHERE f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY($1) FOR UPDATE SKIP LOCKED)
-                AND NOT EXISTS (SELECT 1 FROM {s}.runs r WHERE r.flow_queue = f.queue AND r.finished_at IS NULL)
-                AND pg_try_advisory_xact_lock(hashtextextended('q' || f.queue, 0))
-            """,
-            texts);
         _flowNextDue = Prepare($"SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $1", NpgsqlDbType.Bigint);
 
         // The statements a claim always makes, each in one round trip: the queues with their first runs and their keys'
@@ -390,12 +283,6 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
                     AND pg_try_advisory_xact_lock(hashtextextended('q' || f.queue, 0))),
             moved AS ({MoveCursor(cursor)})
             """;
-        _flowSaveAndNextDue = Prepare(
-            $"""
-            WITH {WriteBack(1, 2, 3, 4, 5)}
-            SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $6
-            """,
-            texts, bigs, bigs, NpgsqlDbType.Text, texts, NpgsqlDbType.Bigint);
         _flowLeaseAndSave = Prepare(
             $"""
             WITH leased AS (

@@ -25,7 +25,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
     // The rowid of each candidate the last candidate read returned, so the lease finds its rows without the id index.
     private readonly Dictionary<string, long> _flowRowids = new(StringComparer.Ordinal);
 
-    ValueTask<IReadOnlyList<string>> IFlowClaimOps.ReadQueuesAsync(int count)
+    private List<string> ReadQueues(int count)
     {
         // The queues after the cursor, then (the rotation wrapping around) from the start: each a range of the primary key.
         var queues = new List<string>(count);
@@ -35,7 +35,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
             Read(Lazy(ref _flowQueuesWrapped, "SELECT queue FROM flow_queues WHERE queue <= (SELECT queue FROM flow_cursor) ORDER BY queue LIMIT $n", "$n"), count - queues.Count, queues);
         }
 
-        return ValueTask.FromResult<IReadOnlyList<string>>(queues);
+        return queues;
 
         static void Read(PreparedCommand command, int limit, List<string> queues)
         {
@@ -47,7 +47,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         }
     }
 
-    ValueTask<IReadOnlyList<FlowCandidate>> IFlowClaimOps.ReadCandidatesAsync(IReadOnlyList<string> queues, int perQueue, DateTimeOffset now)
+    private List<FlowCandidate> ReadCandidates(IReadOnlyList<string> queues, int perQueue, DateTimeOffset now)
     {
         // One statement for all queues (a claim looks at up to 256): each queue's first runs come from its own range
         // of runs_flow, and the rank bound lets that range stop at runs that could not be due yet whatever their priority.
@@ -66,11 +66,6 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         var nowMs = Db.Ms(now);
         var bound = nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L);
         var candidates = new List<FlowCandidate>();
-        if (queues.Count == 0)
-        {
-            return ValueTask.FromResult<IReadOnlyList<FlowCandidate>>(candidates);
-        }
-
         _flowRowids.Clear();
         using (var reader = command.Bind(JsonArray(queues), bound, nowMs, perQueue).Read())
         {
@@ -85,7 +80,23 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
             }
         }
 
-        return ValueTask.FromResult<IReadOnlyList<FlowCandidate>>(candidates);
+        return candidates;
+    }
+
+    ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates)> IFlowClaimOps.ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now)
+    {
+        var queues = ReadQueues(count);
+        IReadOnlyList<FlowCandidate> candidates = queues.Count == 0 ? [] : ReadCandidates(queues, IFlowClaimOps.FairShare(budget, queues.Count), now);
+        return ValueTask.FromResult<(IReadOnlyList<string>, IReadOnlyList<FlowCandidate>)>((queues, candidates));
+    }
+
+    ValueTask<(IReadOnlyList<ClaimedRun> Claimed, DateTimeOffset? NextDue)> IFlowClaimOps.LeaseAndSaveAsync(
+        IReadOnlyList<FlowCandidate> runs, ClaimCommand command, IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
+    {
+        // The next due time is read after the lease, so it counts the leased runs' expiry.
+        IReadOnlyList<ClaimedRun> claimed = runs.Count == 0 ? [] : LeaseRuns(runs, command);
+        Save(throttles, cursor, maybeEmpty);
+        return ValueTask.FromResult((claimed, NextDue(command.Now)));
     }
 
     ValueTask<IReadOnlySet<string>> IFlowClaimOps.LockKeysAsync(IReadOnlyCollection<string> keys)
@@ -129,7 +140,7 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(state);
     }
 
-    ValueTask<IReadOnlyList<ClaimedRun>> IFlowClaimOps.LeaseAsync(IReadOnlyList<FlowCandidate> runs, ClaimCommand command)
+    private List<ClaimedRun> LeaseRuns(IReadOnlyList<FlowCandidate> runs, ClaimCommand command)
     {
         var lease = Lazy(
             ref _flowLease,
@@ -153,10 +164,10 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
 
         // Keep the claim order (RETURNING gives the rows in the table's order).
         claimed.Sort((a, b) => order[a.RunId].CompareTo(order[b.RunId]));
-        return ValueTask.FromResult<IReadOnlyList<ClaimedRun>>(claimed);
+        return claimed;
     }
 
-    ValueTask IFlowClaimOps.SaveAsync(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
+    private void Save(IReadOnlyDictionary<string, (long Tat, long AllowedAt)> throttles, string cursor, IReadOnlyList<string> maybeEmpty)
     {
         var save = Lazy(ref _flowSaveThrottle, "INSERT INTO flow_throttles (key, tat, allowed_at) VALUES ($key, $tat, $allowed) ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, allowed_at = excluded.allowed_at",
             "$key", "$tat", "$allowed");
@@ -178,15 +189,12 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
                 """,
                 "$queues").Bind(JsonArray(maybeEmpty)).Execute();
         }
-
-        return ValueTask.CompletedTask;
     }
 
-    ValueTask<DateTimeOffset?> IFlowClaimOps.NextDueAsync(DateTimeOffset now)
-    {
-        var next = Lazy(ref _flowNextDue, "SELECT MIN(due_at) FROM runs WHERE flow_queue IS NOT NULL AND due_at > $now", "$now").Bind(Db.Ms(now)).Scalar();
-        return ValueTask.FromResult<DateTimeOffset?>(next is long ms ? Db.Time(ms) : null);
-    }
+    ValueTask<DateTimeOffset?> IFlowClaimOps.NextDueAsync(DateTimeOffset now) => ValueTask.FromResult(NextDue(now));
+
+    private DateTimeOffset? NextDue(DateTimeOffset now)
+        => Lazy(ref _flowNextDue, "SELECT MIN(due_at) FROM runs WHERE flow_queue IS NOT NULL AND due_at > $now", "$now").Bind(Db.Ms(now)).Scalar() is long ms ? Db.Time(ms) : null;
 
     /// <summary>Flow-controlled runs first up to half the batch, then plain runs, then flow runs again if plain runs left room.</summary>
     private async ValueTask<ClaimResult> ClaimWithFlowAsync(ClaimCommand command)

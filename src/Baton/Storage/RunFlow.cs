@@ -6,7 +6,7 @@ namespace Baton.Storage;
 /// </summary>
 public sealed record RunFlow
 {
-    /// <summary>The fairness queue (function and key); claims rotate across queues, least recently served first.</summary>
+    /// <summary>The fairness queue (function and key); claims rotate across queues in name order from a stored cursor.</summary>
     public required string Queue { get; init; }
 
     /// <summary>Milliseconds by which the run moves ahead (positive) or behind (negative) in its queue.</summary>
