@@ -112,7 +112,7 @@ internal sealed partial class PostgresStore
 
             if (query.Key is not null)
             {
-                // The expression of the runs_flow_key index (migration 0006), so the scan walks that index.
+                // The key part of the run's fairness queue ('<function>\x1f<key>'), checked while the scan walks runs newest first.
                 command.Parameters.AddWithValue(query.Key);
                 where.Append(" AND flow_queue IS NOT NULL AND substr(flow_queue, strpos(flow_queue, E'\\x1f') + 1) = $").Append(command.Parameters.Count);
             }

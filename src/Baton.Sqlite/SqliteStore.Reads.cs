@@ -97,7 +97,7 @@ internal sealed partial class SqliteStore
 
             if (query.Key is not null)
             {
-                // The expression of the runs_flow_key index (migration 0006), so the scan walks that index.
+                // The key part of the run's fairness queue ('<function>\x1f<key>'), checked while the scan walks runs newest first.
                 where.Append(" AND flow_queue IS NOT NULL AND substr(flow_queue, instr(flow_queue, char(31)) + 1) = $key");
                 command.Parameters.AddWithValue("$key", query.Key);
             }

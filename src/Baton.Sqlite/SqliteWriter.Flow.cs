@@ -49,18 +49,24 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
 
     private List<FlowCandidate> ReadCandidates(IReadOnlyList<string> queues, int perQueue, DateTimeOffset now)
     {
-        // One statement for all queues (a claim looks at up to 256): each queue's first runs come from its own range
-        // of runs_flow, and the rank bound lets that range stop at runs that could not be due yet whatever their priority.
+        // One statement for all queues (a claim looks at up to 256): each queue's first queued runs come from its own
+        // range of runs_flow, where the rank bound lets the range stop at runs that could not be due yet whatever their
+        // priority, and its runs whose lease has expired from its range of runs_flow_leased. Runs of a queue due at the
+        // same time are taken in insertion order (rowid), which runs_flow's entries end with.
         var command = Lazy(
             ref _flowCandidates,
             """
             SELECT r.id, q.value, r.due_at, r.claims, r.flow_key1, r.flow_limit1, r.flow_key2, r.flow_limit2, r.throttle_key, r.throttle_interval, r.throttle_burst, r.rowid
             FROM json_each($queues) q, runs r
             WHERE r.rowid IN (
-                SELECT rowid FROM runs
-                WHERE flow_queue = q.value AND finished_at IS NULL AND due_at - flow_priority <= $bound AND due_at <= $now
-                ORDER BY due_at - flow_priority, id LIMIT $n)
-            ORDER BY q.key, r.due_at - r.flow_priority, r.id
+                    SELECT rowid FROM runs
+                    WHERE flow_queue = q.value AND finished_at IS NULL AND lease_owner IS NULL AND due_at - flow_priority <= $bound AND due_at <= $now
+                    ORDER BY due_at - flow_priority, rowid LIMIT $n)
+                OR r.rowid IN (
+                    SELECT rowid FROM runs
+                    WHERE flow_queue = q.value AND finished_at IS NULL AND lease_owner IS NOT NULL AND due_at <= $now
+                    ORDER BY due_at LIMIT $n)
+            ORDER BY q.key, r.due_at - r.flow_priority, r.rowid
             """,
             "$queues", "$bound", "$now", "$n");
         var nowMs = Db.Ms(now);
@@ -185,7 +191,8 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
                 """
                 DELETE FROM flow_queues
                 WHERE queue IN (SELECT value FROM json_each($queues))
-                    AND NOT EXISTS (SELECT 1 FROM runs WHERE flow_queue = flow_queues.queue AND finished_at IS NULL)
+                    AND NOT EXISTS (SELECT 1 FROM runs WHERE flow_queue = flow_queues.queue AND finished_at IS NULL AND lease_owner IS NULL)
+                    AND NOT EXISTS (SELECT 1 FROM runs WHERE flow_queue = flow_queues.queue AND finished_at IS NULL AND lease_owner IS NOT NULL)
                 """,
                 "$queues").Bind(JsonArray(maybeEmpty)).Execute();
         }

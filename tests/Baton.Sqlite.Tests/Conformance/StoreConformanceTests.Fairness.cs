@@ -68,6 +68,31 @@ public abstract partial class StoreConformanceTests
         Assert.All(second, id => Assert.EndsWith("-2", id));
     }
 
+    [Fact]
+    public async Task ClaimDueRuns_FlowRunLeasedByAnotherWorker_ClaimableOnlyOnceLeaseExpires()
+    {
+        // A crashed holder's run stays in its queue: the queued runs behind it are claimed meanwhile, the claim reports
+        // the lease's expiry as the next due time, and from then on a claim takes the run again with a new token.
+        await CreateFlowRunAsync("run-1", "f|a", T0);
+        await CreateFlowRunAsync("run-2", "f|a", T0.AddMilliseconds(1));
+        await CreateFlowRunAsync("run-3", "f|a", T0.AddMilliseconds(2));
+        var claimedAt = T0.AddSeconds(1);
+        var first = await ClaimFlowAsync("worker-a", claimedAt, 1);
+
+        var beforeExpiry = await ClaimFlowAsync("worker-b", claimedAt + Lease - TimeSpan.FromMilliseconds(1), 10);
+        var atExpiry = await ClaimFlowAsync("worker-b", claimedAt + Lease, 10);
+
+        Assert.Equal("run-1", Assert.Single(first.Runs).RunId);
+        Assert.Equal(["run-2", "run-3"], beforeExpiry.Runs.Select(r => r.RunId));
+        Assert.Equal(claimedAt + Lease, beforeExpiry.NextDueAt);
+        var again = Assert.Single(atExpiry.Runs);
+        Assert.Equal("run-1", again.RunId);
+        Assert.True(again.Token > first.Runs[0].Token);
+    }
+
+    private Task<ClaimResult> ClaimFlowAsync(string owner, DateTimeOffset now, int limit)
+        => InTransactionAsync(w => w.ClaimDueRunsAsync(new ClaimCommand(owner, now, now + Lease, limit) { FlowControl = true }, CancellationToken.None));
+
     /// <summary>Creates a run in fairness queue <paramref name="queue"/> (no concurrency keys, no throttle), due at <paramref name="now"/>.</summary>
     private async Task CreateFlowRunAsync(string runId, string queue, DateTimeOffset now)
     {
