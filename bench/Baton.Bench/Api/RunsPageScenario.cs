@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Baton.Bench.Api;
 
 /// <summary>
-/// The dashboard's runs page API with 100,000 runs stored (3 functions, 10 % failed): <c>GET /api/v1/runs</c> first
-/// pages (all, by function, by status, by function and status, by time range) and deeper pages through the cursor,
+/// The dashboard's runs page API with 100,000 runs stored (3 functions, 10 % failed, one function keyed over 100 keys):
+/// <c>GET /api/v1/runs</c> first pages (all, by function, by status, by function and status, by time range, by a key
+/// one run in 300 has, which no index serves) and deeper pages through the cursor,
 /// 50 runs a page, one request at a time. Target: p99 ≤ 100 ms. Then the overview's chart data
 /// (<c>GET /api/v1/stats</c>) over the same runs.
 /// </summary>
@@ -23,8 +24,17 @@ internal sealed class RunsPageScenario : IScenario
         {
             foreach (var function in new[] { "alpha", "beta", "gamma" })
             {
-                baton.AddFunction<Item>(function, f => f.OnEvent("bench/" + function).Retries(0), ctx =>
-                    ctx.Data.N % 10 == 0 ? throw new NonRetriableException("failed on purpose") : Task.CompletedTask);
+                baton.AddFunction<Item>(
+                    function,
+                    f =>
+                    {
+                        f.OnEvent("bench/" + function).Retries(0);
+                        if (function == "gamma")
+                        {
+                            f.Concurrency(Keys, "event.data.shard");
+                        }
+                    },
+                    ctx => ctx.Data.N % 10 == 0 ? throw new NonRetriableException("failed on purpose") : Task.CompletedTask);
             }
         });
 
@@ -44,7 +54,7 @@ internal sealed class RunsPageScenario : IScenario
             for (var i = 0; i < runs; i += 1000)
             {
                 var batch = Enumerable.Range(i, Math.Min(1000, runs - i))
-                    .Select(n => new EventMessage("bench/" + (n % 3 == 0 ? "alpha" : n % 3 == 1 ? "beta" : "gamma"), new Item(n / 3)))
+                    .Select(n => new EventMessage("bench/" + (n % 3 == 0 ? "alpha" : n % 3 == 1 ? "beta" : "gamma"), new Item(n / 3, "s" + (n / 3 % Keys))))
                     .ToArray();
                 await client.SendAsync(batch);
             }
@@ -65,10 +75,12 @@ internal sealed class RunsPageScenario : IScenario
             "/api/v1/runs?limit=50&function=gamma&status=Failed",
             "/api/v1/runs?limit=50&status=Completed,Failed",
             $"/api/v1/runs?limit=50&from={from}&to={to}",
+            "/api/v1/runs?limit=50&key=s7",
         ];
 
         var latencies = new List<double>(requests);
         var deep = new List<double>();
+        var keyed = new List<double>();
         string? cursor = null;
         for (var r = 0; r < requests; r++)
         {
@@ -86,6 +98,11 @@ internal sealed class RunsPageScenario : IScenario
                 deep.Add(ms);
             }
 
+            if (path.Contains("key=", StringComparison.Ordinal))
+            {
+                keyed.Add(ms);
+            }
+
             if (path == firstPages[0] || path.Contains("cursor=", StringComparison.Ordinal))
             {
                 cursor = page.RootElement.GetProperty("nextCursor").GetString();
@@ -98,6 +115,9 @@ internal sealed class RunsPageScenario : IScenario
         {
             context.Log($"cursor pages: {Percentiles.Of(deep)}");
         }
+
+        var keyPages = Percentiles.Of(keyed);
+        context.Log($"key-filtered pages: {keyPages}");
 
         // The overview charts over the same runs (all in the last hour, so every window scans all of them).
         string[] statsPaths = ["/api/v1/stats?minutes=60", "/api/v1/stats?minutes=60&function=beta", "/api/v1/stats?minutes=1440", "/api/v1/stats?minutes=10080"];
@@ -119,7 +139,10 @@ internal sealed class RunsPageScenario : IScenario
         context.Report("page_p50", all.P50, "ms");
         context.Report("page_p99", all.P99, "ms");
         context.Report("page_max", all.Max, "ms");
+        context.Report("key_page_p99", keyPages.P99, "ms");
     }
 
-    private sealed record Item(int N);
+    private const int Keys = 100;
+
+    private sealed record Item(int N, string Shard);
 }

@@ -3,6 +3,5 @@
 
 -- runs_flow_key put every flow-controlled run at its key's place in an index ordered by key: with many keys, each run
 -- inserted wrote a page of it, and every update that moved a run's row (its claim, its finish) added an entry to it
--- again. A key filter is now evaluated while the list
--- scans newest first, like the status and text filters.
+-- again. A key filter is now evaluated while the list scans newest first, like the status and text filters.
 DROP INDEX {schema}.runs_flow_key;
