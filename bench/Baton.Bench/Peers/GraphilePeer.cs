@@ -106,7 +106,7 @@ internal static class GraphilePeer
                 return;
             }
 
-            context.Log($"installing graphile-worker and Node 22 with npm ci into {directory}");
+            context.Log($"installing graphile-worker and Node 22 with npm ci into {Path.GetRelativePath(Environment.CurrentDirectory, directory)}");
             var start = new ProcessStartInfo("npm") { WorkingDirectory = directory, UseShellExecute = false };
             foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
             {
