@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Baton.TestSupport;
 
 namespace Baton.Bench.Postgres;
 
@@ -21,14 +19,12 @@ internal sealed class PostgresCluster : IAsyncDisposable
     /// </summary>
     public const string Settings = "-c shared_buffers=1GB -c max_connections=300 -c max_wal_size=4GB -c checkpoint_timeout=15min";
 
-    private readonly string? _directory;
-    private readonly string? _binaries;
+    private readonly ThrowawayPostgres? _cluster;
 
-    private PostgresCluster(string connectionString, string? directory, string? binaries)
+    private PostgresCluster(string connectionString, ThrowawayPostgres? cluster)
     {
         ConnectionString = connectionString;
-        _directory = directory;
-        _binaries = binaries;
+        _cluster = cluster;
     }
 
     /// <summary>Connection string of the server's <c>postgres</c> database.</summary>
@@ -55,90 +51,19 @@ internal sealed class PostgresCluster : IAsyncDisposable
         var external = Environment.GetEnvironmentVariable(Variable);
         if (!string.IsNullOrWhiteSpace(external))
         {
-            return new PostgresCluster(external, null, null);
+            return new PostgresCluster(external, null);
         }
 
-        var binaries = FindBinaries() ?? throw new InvalidOperationException(
-            "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin; install them or set "
-            + Variable + " to the connection string of a server the benchmark may use.");
-        var directory = Path.Combine(Path.GetTempPath(), "baton-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(directory);
-        var asRoot = Environment.UserName == "root";
-        if (asRoot)
-        {
-            await RunAsync("chown", ["-R", "postgres:postgres", directory]);
-        }
-
-        var data = Path.Combine(directory, "data");
-        await RunToolAsync(binaries, asRoot, "initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
-        var port = FreePort();
-        var options = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={directory} {Settings}";
-        await RunToolAsync(binaries, asRoot, "pg_ctl", ["-D", data, "-o", options, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60", "start"]);
-        Console.Error.WriteLine($"[postgres] throwaway cluster on 127.0.0.1:{port} ({Settings}; fsync and synchronous_commit on)");
-        return new PostgresCluster(
-            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100", directory, binaries);
+        var cluster = await ThrowawayPostgres.StartAsync("baton-bench-pg-", Settings, Variable);
+        Console.Error.WriteLine($"[postgres] throwaway cluster on 127.0.0.1:{cluster.Port} ({Settings}; fsync and synchronous_commit on)");
+        return new PostgresCluster(cluster.ConnectionString(maxPoolSize: 100), cluster);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_directory is null || _binaries is null)
+        if (_cluster is not null)
         {
-            return;
-        }
-
-        try
-        {
-            await RunToolAsync(_binaries, Environment.UserName == "root", "pg_ctl", ["-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop"]);
-        }
-        finally
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
-
-    private static string? FindBinaries()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")))
-            {
-                return dir;
-            }
-        }
-
-        return Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")).FirstOrDefault(b => File.Exists(Path.Combine(b, "initdb")))
-            : null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static Task RunToolAsync(string binaries, bool asRoot, string tool, string[] arguments)
-    {
-        var executable = Path.Combine(binaries, tool);
-        return asRoot ? RunAsync("runuser", ["-u", "postgres", "--", executable, .. arguments]) : RunAsync(executable, arguments);
-    }
-
-    private static async Task RunAsync(string file, string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
+            await _cluster.StopAndDeleteAsync();
         }
     }
 }
