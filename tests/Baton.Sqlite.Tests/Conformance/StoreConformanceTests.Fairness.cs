@@ -28,7 +28,7 @@ public abstract partial class StoreConformanceTests
         for (var claim = 0; claim < 4; claim++)
         {
             var now = T0.AddSeconds(1);
-            var claimed = await InTransactionAsync(w => w.ClaimDueRunsAsync(new ClaimCommand("worker", now, now + Lease, claimSize) { FlowControl = true }, CancellationToken.None));
+            var claimed = await ClaimFlowAsync("worker", now, claimSize);
             Assert.Equal(claimSize, claimed.Runs.Count);
             order.AddRange(claimed.Runs.Select(r => r.RunId));
         }
@@ -54,7 +54,7 @@ public abstract partial class StoreConformanceTests
         for (var claim = 0; claim < 2 * queues; claim++)
         {
             var now = T0.AddSeconds(1);
-            var claimed = await InTransactionAsync(w => w.ClaimDueRunsAsync(new ClaimCommand("worker", now, now + Lease, 1) { FlowControl = true }, CancellationToken.None));
+            var claimed = await ClaimFlowAsync("worker", now, 1);
             var run = Assert.Single(claimed.Runs);
             Assert.Equal(now, claimed.NextDueAt);
             served.Add(run.RunId);
