@@ -14,20 +14,20 @@ internal sealed class ThrowawayPostgres
     private ThrowawayPostgres(string binaries, string directory, int port)
     {
         Binaries = binaries;
-        Directory = directory;
+        Folder = directory;
         Port = port;
     }
-
-    /// <summary>The folder holding the cluster's data directory, socket and log; deleted when the cluster stops.</summary>
-    public string Directory { get; }
 
     public int Port { get; }
 
     private string Binaries { get; }
 
-    private string DataDirectory => Path.Combine(Directory, "data");
+    /// <summary>The folder holding the cluster's data directory, socket and log; deleted when the cluster stops.</summary>
+    private string Folder { get; }
 
-    private string LogFile => Path.Combine(Directory, "postgres.log");
+    private string DataDirectory => Path.Combine(Folder, "data");
+
+    private string LogFile => Path.Combine(Folder, "postgres.log");
 
     private static bool AsRoot => Environment.UserName == "root";
 
@@ -43,7 +43,7 @@ internal sealed class ThrowawayPostgres
             + "Install them (Debian/Ubuntu: 'apt-get install postgresql'; macOS: 'brew install postgresql@15') "
             + $"or set {serverVariable} to the connection string of a server to use.");
         var directory = Path.Combine(Path.GetTempPath(), folderPrefix + Guid.NewGuid().ToString("N")[..12]);
-        System.IO.Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(directory);
         if (AsRoot)
         {
             await RunAsync("chown", ["-R", "postgres:postgres", directory]);
@@ -71,13 +71,13 @@ internal sealed class ThrowawayPostgres
         }
         finally
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            Directory.Delete(Folder, recursive: true);
         }
     }
 
     /// <summary>A shell command that stops the server at once and deletes its folder, for a watchdog outside this process.</summary>
     public string StopAndDeleteCommand()
-        => $"{(AsRoot ? "runuser -u postgres -- " : "")}{Path.Combine(Binaries, "pg_ctl")} -D {DataDirectory} -m immediate -w stop >/dev/null 2>&1; rm -rf {Directory}";
+        => $"{(AsRoot ? "runuser -u postgres -- " : "")}{Path.Combine(Binaries, "pg_ctl")} -D {DataDirectory} -m immediate -w stop >/dev/null 2>&1; rm -rf {Folder}";
 
     private static string? FindBinaries()
     {
@@ -89,8 +89,8 @@ internal sealed class ThrowawayPostgres
             }
         }
 
-        return System.IO.Directory.Exists("/usr/lib/postgresql")
-            ? System.IO.Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")).FirstOrDefault(b => File.Exists(Path.Combine(b, "initdb")))
+        return Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")).FirstOrDefault(b => File.Exists(Path.Combine(b, "initdb")))
             : null;
     }
 
