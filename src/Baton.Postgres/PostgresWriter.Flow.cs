@@ -17,27 +17,21 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
     // array itself as the argument list.
     private PgCommand _flowInsertRuns = null!;
     private PgCommand _flowInsertQueues = null!;
-    private PgCommand _flowLock = null!;
     private PgCommand _flowHeld = null!;
     private PgCommand _flowThrottles = null!;
     private PgCommand _flowNextDue = null!;
     private PgCommand _flowQueuesAndCandidates = null!;
     private PgCommand _flowLeaseAndSave = null!;
 
-    // The locks the last queue read took with its candidates (lock name: taken), answered by LockKeysAsync without a
-    // round trip; null once used.
-    private Dictionary<string, bool>? _flowReadLocks;
-
-    async ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates)> IFlowClaimOps.ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now)
+    async ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates, IReadOnlySet<string>? Locked)> IFlowClaimOps.ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now)
     {
         // One round trip: the queues in rotation order, each with its first runs (none: a row with the queue only), and
-        // the advisory locks of their keys, which LockKeysAsync then answers (the slots are counted by the next statement,
-        // whose snapshot is taken after the locks are held).
+        // the advisory locks of their keys (the slots are counted by the next statement, whose snapshot is taken after
+        // the locks are held).
         var nowMs = Pg.Ms(now);
         var queues = new List<string>(count);
         var candidates = new List<FlowCandidate>();
         var locks = new Dictionary<string, bool>(StringComparer.Ordinal);
-        _flowReadLocks = null;
         await _flowQueuesAndCandidates.Bind(count, budget, nowMs + (CompiledFlow.MaxPrioritySeconds * 1000L), nowMs, FlowClaimer.ThrottleLockName("")).QueryAsync(reader =>
         {
             var queue = reader.GetString(0);
@@ -62,8 +56,7 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             return 0;
         }).ConfigureAwait(false);
 
-        _flowReadLocks = locks;
-        return (queues, candidates);
+        return (queues, candidates, locks.Where(l => l.Value).Select(l => l.Key).ToHashSet(StringComparer.Ordinal));
 
         // A lock tried once per candidate row: taken once any try took it (a lock this transaction holds stays held).
         void NoteLock(string? name, Npgsql.NpgsqlDataReader reader, int ordinal)
@@ -109,27 +102,6 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
         var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i, StringComparer.Ordinal);
         claimed.Sort((a, b) => order[a.RunId].CompareTo(order[b.RunId]));
         return (claimed, next);
-    }
-
-    async ValueTask<IReadOnlySet<string>> IFlowClaimOps.LockKeysAsync(IReadOnlyCollection<string> keys)
-    {
-        var locked = new HashSet<string>(StringComparer.Ordinal);
-        var known = _flowReadLocks;
-        _flowReadLocks = null;
-        if (known is not null && keys.All(known.ContainsKey))
-        {
-            // The queue read took them all already.
-            locked.UnionWith(keys.Where(k => known[k]));
-            return locked;
-        }
-
-        await _flowLock.Bind((object)keys.ToArray()).QueryAsync(reader =>
-        {
-            locked.Add(reader.GetString(0));
-            return 0;
-        }).ConfigureAwait(false);
-
-        return locked;
     }
 
     async ValueTask<IReadOnlyDictionary<string, int>> IFlowClaimOps.CountHeldAsync(IReadOnlyCollection<string> keys, DateTimeOffset now)
@@ -234,7 +206,6 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
                 (SELECT queue, 1 AS lap FROM {s}.flow_queues WHERE queue <= (SELECT queue FROM {s}.flow_cursor) ORDER BY queue LIMIT $1)) x
             ORDER BY lap, queue LIMIT $1
             """;
-        _flowLock = Prepare("SELECT k FROM unnest($1::text[]) AS k WHERE pg_try_advisory_xact_lock(hashtextextended(k, 0))", texts);
         _flowHeld = Prepare(
             $"""
             SELECT k, (SELECT COUNT(*) FROM {s}.runs WHERE flow_key1 = k AND lease_owner IS NOT NULL AND due_at > $2)
@@ -243,8 +214,6 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             """,
             texts, NpgsqlDbType.Bigint);
         _flowThrottles = Prepare($"SELECT key, tat FROM {s}.flow_throttles WHERE key = ANY($1)", texts);
-        // A cursor another claimer is moving is left to it rather than waited for: two claims never wait on each other here.
-        string MoveCursor(int cursor) => $"UPDATE {s}.flow_cursor SET queue = ${cursor} WHERE id IN (SELECT id FROM {s}.flow_cursor FOR UPDATE SKIP LOCKED)";
         _flowNextDue = Prepare($"SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $1", NpgsqlDbType.Bigint);
 
         // The statements a claim always makes, each in one round trip: the queues with their first runs and their keys'
@@ -269,26 +238,22 @@ internal sealed partial class PostgresWriter : IFlowClaimOps
             ORDER BY q.ord, r.due_at - r.flow_priority, r.id
             """,
             NpgsqlDbType.Integer, NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text);
-        // The write-back CTEs; the arguments are the numbers of its parameters: throttle keys, their tat and allowed-at
-        // times, the cursor, and the queues that may be empty.
-        string WriteBack(int keys, int tats, int allowed, int cursor, int maybeEmpty) =>
-            $"""
-            throttled AS (
-                INSERT INTO {s}.flow_throttles (key, tat, allowed_at) SELECT * FROM unnest(${keys}::text[], ${tats}::bigint[], ${allowed}::bigint[])
-                ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, allowed_at = excluded.allowed_at),
-            dropped AS (
-                DELETE FROM {s}.flow_queues f
-                WHERE f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY(${maybeEmpty}) FOR UPDATE SKIP LOCKED)
-                    AND NOT EXISTS (SELECT 1 FROM {s}.runs r WHERE r.flow_queue = f.queue AND r.finished_at IS NULL)
-                    AND pg_try_advisory_xact_lock(hashtextextended('q' || f.queue, 0))),
-            moved AS ({MoveCursor(cursor)})
-            """;
+        // The write-back: throttle states ($5-$7), the rotation cursor ($8; a cursor another claimer is moving is left to
+        // it rather than waited for, so two claims never wait on each other here), and the queues that may be empty ($9).
         _flowLeaseAndSave = Prepare(
             $"""
             WITH leased AS (
                 UPDATE {s}.runs SET {lease} WHERE id = ANY($4)
                 RETURNING id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress),
-            {WriteBack(5, 6, 7, 8, 9)}
+            throttled AS (
+                INSERT INTO {s}.flow_throttles (key, tat, allowed_at) SELECT * FROM unnest($5::text[], $6::bigint[], $7::bigint[])
+                ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, allowed_at = excluded.allowed_at),
+            moved AS (UPDATE {s}.flow_cursor SET queue = $8 WHERE id IN (SELECT id FROM {s}.flow_cursor FOR UPDATE SKIP LOCKED)),
+            dropped AS (
+                DELETE FROM {s}.flow_queues f
+                WHERE f.queue IN (SELECT queue FROM {s}.flow_queues WHERE queue = ANY($9) FOR UPDATE SKIP LOCKED)
+                    AND NOT EXISTS (SELECT 1 FROM {s}.runs r WHERE r.flow_queue = f.queue AND r.finished_at IS NULL)
+                    AND pg_try_advisory_xact_lock(hashtextextended('q' || f.queue, 0)))
             SELECT id, function_id, trigger, lease_token, attempt, claims, created_at, started_at, progress, NULL::bigint FROM leased
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT MIN(due_at) FROM {s}.runs WHERE flow_queue IS NOT NULL AND due_at > $3)

@@ -89,11 +89,12 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         return candidates;
     }
 
-    ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates)> IFlowClaimOps.ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now)
+    ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates, IReadOnlySet<string>? Locked)> IFlowClaimOps.ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now)
     {
+        // The single writer serializes every claim: no key needs a lock (null: all are this claim's).
         var queues = ReadQueues(count);
         IReadOnlyList<FlowCandidate> candidates = queues.Count == 0 ? [] : ReadCandidates(queues, IFlowClaimOps.FairShare(budget, queues.Count), now);
-        return ValueTask.FromResult<(IReadOnlyList<string>, IReadOnlyList<FlowCandidate>)>((queues, candidates));
+        return ValueTask.FromResult<(IReadOnlyList<string>, IReadOnlyList<FlowCandidate>, IReadOnlySet<string>?)>((queues, candidates, null));
     }
 
     ValueTask<(IReadOnlyList<ClaimedRun> Claimed, DateTimeOffset? NextDue)> IFlowClaimOps.LeaseAndSaveAsync(
@@ -104,9 +105,6 @@ internal sealed partial class SqliteWriter : IFlowClaimOps
         Save(throttles, cursor, maybeEmpty);
         return ValueTask.FromResult((claimed, NextDue(command.Now)));
     }
-
-    ValueTask<IReadOnlySet<string>> IFlowClaimOps.LockKeysAsync(IReadOnlyCollection<string> keys)
-        => ValueTask.FromResult<IReadOnlySet<string>>(keys.ToHashSet(StringComparer.Ordinal));
 
     ValueTask<IReadOnlyDictionary<string, int>> IFlowClaimOps.CountHeldAsync(IReadOnlyCollection<string> keys, DateTimeOffset now)
     {

@@ -25,7 +25,7 @@ internal static class FlowClaimer
         // A quarter more queues than runs wanted, so a few blocked or empty queues do not leave the claim short; every
         // queue looked at costs a candidate read and a slot count, so not many more.
         var count = Math.Min(MaxQueuesPerClaim, Math.Max(budget + (budget / 4), 16));
-        var (queues, candidates) = await ops.ReadQueuesAndCandidatesAsync(count, budget, now).ConfigureAwait(false);
+        var (queues, candidates, locked) = await ops.ReadQueuesAndCandidatesAsync(count, budget, now).ConfigureAwait(false);
         if (queues.Count == 0)
         {
             return new ClaimResult([], await ops.NextDueAsync(now).ConfigureAwait(false));
@@ -54,14 +54,15 @@ internal static class FlowClaimer
             }
         }
 
-        var locked = concurrencyKeys.Count + throttleKeys.Count == 0
-            ? (IReadOnlySet<string>)new HashSet<string>()
-            : await ops.LockKeysAsync([.. concurrencyKeys, .. throttleKeys.Select(ThrottleLockName)]).ConfigureAwait(false);
-        concurrencyKeys.IntersectWith(locked);
+        if (locked is not null)
+        {
+            concurrencyKeys.IntersectWith(locked);
+            throttleKeys.RemoveWhere(k => !locked.Contains(ThrottleLockName(k)));
+        }
+
         var held = concurrencyKeys.Count == 0
             ? new Dictionary<string, int>(StringComparer.Ordinal)
             : new Dictionary<string, int>(await ops.CountHeldAsync(concurrencyKeys, now).ConfigureAwait(false), StringComparer.Ordinal);
-        throttleKeys.RemoveWhere(k => !locked.Contains(ThrottleLockName(k)));
         var throttles = throttleKeys.Count == 0
             ? new Dictionary<string, long>(StringComparer.Ordinal)
             : new Dictionary<string, long>(await ops.ReadThrottlesAsync(throttleKeys).ConfigureAwait(false), StringComparer.Ordinal);

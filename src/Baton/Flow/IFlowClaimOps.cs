@@ -15,15 +15,13 @@ internal interface IFlowClaimOps
     /// Up to <paramref name="count"/> queue names in rotation order (the queues after the rotation cursor in name order,
     /// then, wrapping around, those from the first name up to and including the cursor), and for each queue up to a fair
     /// share of <paramref name="budget"/> (<see cref="FairShare"/>) of its runs due at <paramref name="now"/> in claim
-    /// order (due time minus priority, then id), skipping runs another transaction has locked.
+    /// order (due time minus priority, then creation), skipping runs another transaction has locked; and the keys whose
+    /// claims this transaction now serializes across nodes until it ends. A lock name is a concurrency key of a
+    /// candidate, or <see cref="FlowClaimer.ThrottleLockName"/> of the throttle key of a candidate never claimed before.
+    /// A key another transaction holds is left out, and its runs wait for the next claim. A store whose single writer
+    /// serializes every claim returns null: every key is its.
     /// </summary>
-    ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates)> ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now);
-
-    /// <summary>
-    /// Serializes claims of these keys across nodes until the transaction ends; returns the keys taken (a key another
-    /// transaction holds is left out, and its runs wait for the next claim). A single-writer store returns them all.
-    /// </summary>
-    ValueTask<IReadOnlySet<string>> LockKeysAsync(IReadOnlyCollection<string> keys);
+    ValueTask<(IReadOnlyList<string> Queues, IReadOnlyList<FlowCandidate> Candidates, IReadOnlySet<string>? Locked)> ReadQueuesAndCandidatesAsync(int count, int budget, DateTimeOffset now);
 
     /// <summary>Slots held per concurrency key: leased runs whose lease has not expired at <paramref name="now"/>.</summary>
     ValueTask<IReadOnlyDictionary<string, int>> CountHeldAsync(IReadOnlyCollection<string> keys, DateTimeOffset now);
